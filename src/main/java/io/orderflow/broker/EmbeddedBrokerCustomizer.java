@@ -1,0 +1,75 @@
+package io.orderflow.broker;
+
+import java.nio.file.Path;
+
+import io.orderflow.config.OrderflowProperties;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.jms.artemis.ArtemisConfigurationCustomizer;
+import org.springframework.stereotype.Component;
+
+/**
+ * Shapes the embedded Artemis broker (used when spring.artemis.mode=embedded): persistent, every file under
+ * {@code orderflow.data-dir}/broker, dead-letter and expiry addresses for everything, exponential redelivery,
+ * duplicate-ID caches sized for the senders' retry windows. An external broker gets the same settings from
+ * {@code docker/artemis/broker.properties}.
+ */
+@Component
+public class EmbeddedBrokerCustomizer implements ArtemisConfigurationCustomizer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBrokerCustomizer.class);
+
+    private final OrderflowProperties properties;
+
+    public EmbeddedBrokerCustomizer(OrderflowProperties properties) {
+        this.properties = properties;
+    }
+
+    @Override
+    public void customize(org.apache.activemq.artemis.core.config.Configuration config) {
+        OrderflowProperties.Broker broker = properties.getBroker();
+        Path dir = Path.of(properties.getDataDir(), "broker").toAbsolutePath().normalize();
+        config.setPersistenceEnabled(true);
+        config.setJournalDirectory(dir.resolve("journal").toString());
+        config.setBindingsDirectory(dir.resolve("bindings").toString());
+        config.setPagingDirectory(dir.resolve("paging").toString());
+        config.setLargeMessagesDirectory(dir.resolve("large-messages").toString());
+        config.setNodeManagerLockDirectory(dir.toString());
+        config.setPersistIDCache(true);
+        config.setIDCacheSize(broker.getDefaultIdCacheSize());
+        config.setSecurityEnabled(false); // in-VM only: no network acceptor is opened by the embedded broker
+
+        // Spring Boot registers "#" with its own DLQ/ExpiryQueue names; ours replace them.
+        config.getAddressSettings().clear();
+        config.addAddressSetting("#", standardSettings(broker));
+        config.addAddressSetting(BrokerAddresses.SHOP_INTAKE,
+                standardSettings(broker).setIDCacheSize(broker.getShopIntakeIdCacheSize()));
+        // Parked messages stay until a person looks at them: no redelivery limit, so no dead-letter loop.
+        config.addAddressSetting(BrokerAddresses.DEAD_LETTER, standardSettings(broker).setMaxDeliveryAttempts(-1));
+        config.addAddressSetting(BrokerAddresses.EXPIRED, standardSettings(broker).setMaxDeliveryAttempts(-1));
+
+        config.getQueueConfigs().clear();
+        for (String queue : BrokerAddresses.ALL) {
+            config.addQueueConfiguration(QueueConfiguration.of(queue)
+                    .setAddress(queue).setRoutingType(RoutingType.ANYCAST).setDurable(true));
+        }
+        LOG.info("Embedded Artemis: persistent, data in {}, max {} delivery attempts, shop intake duplicate-ID cache {} entries",
+                dir, broker.getMaxDeliveryAttempts(), broker.getShopIntakeIdCacheSize());
+    }
+
+    private static AddressSettings standardSettings(OrderflowProperties.Broker broker) {
+        return new AddressSettings()
+                .setDeadLetterAddress(SimpleString.of(BrokerAddresses.DEAD_LETTER))
+                .setExpiryAddress(SimpleString.of(BrokerAddresses.EXPIRED))
+                .setRedeliveryDelay(broker.getRedeliveryDelayMs())
+                .setRedeliveryMultiplier(broker.getRedeliveryMultiplier())
+                .setMaxRedeliveryDelay(broker.getMaxRedeliveryDelayMs())
+                .setMaxDeliveryAttempts(broker.getMaxDeliveryAttempts())
+                .setAutoDeleteQueues(false)
+                .setAutoDeleteAddresses(false);
+    }
+}

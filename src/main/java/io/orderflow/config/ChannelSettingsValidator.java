@@ -1,0 +1,54 @@
+package io.orderflow.config;
+
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * Refuses to start with a channel that could accept unsigned webhooks or whose kind is unknown.
+ * Failing here stops the application before any HTTP endpoint opens.
+ */
+@Component
+public class ChannelSettingsValidator implements InitializingBean {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChannelSettingsValidator.class);
+    private static final java.util.regex.Pattern CHANNEL_ID = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+
+    private final OrderflowProperties properties;
+
+    public ChannelSettingsValidator(OrderflowProperties properties) {
+        this.properties = properties;
+    }
+
+    @Override
+    public void afterPropertiesSet() {
+        for (Map.Entry<String, OrderflowProperties.Channel> e : properties.getChannels().entrySet()) {
+            String id = e.getKey();
+            OrderflowProperties.Channel channel = e.getValue();
+            if (!CHANNEL_ID.matcher(id).matches()) {
+                throw new IllegalStateException("orderflow.channels." + id
+                        + ": a channel id is lower-case letters, digits and '-' (it becomes part of every order key)");
+            }
+            if (channel.getType() == null) {
+                throw new IllegalStateException("orderflow.channels." + id + ".type is missing (shopify or woocommerce)");
+            }
+            if (channel.getWebhookSecrets().isEmpty()
+                    || channel.getWebhookSecrets().stream().anyMatch(s -> s == null || s.isBlank())) {
+                throw new IllegalStateException("orderflow.channels." + id
+                        + ".webhook-secrets is missing or empty: orderflow never accepts unsigned webhooks");
+            }
+            if (channel.getWebhookSecrets().size() > 2) {
+                throw new IllegalStateException("orderflow.channels." + id
+                        + ".webhook-secrets: at most two (the current one and, during rotation, the previous one)");
+            }
+            LOG.info("Shop channel '{}' ({}) accepts signed webhooks at /webhooks/shop/{} ({} secret(s))",
+                    id, channel.getType(), id, channel.getWebhookSecrets().size());
+        }
+        if (properties.getChannels().isEmpty()) {
+            LOG.warn("No shop channel is configured (orderflow.channels): every shop webhook will get 404");
+        }
+    }
+}

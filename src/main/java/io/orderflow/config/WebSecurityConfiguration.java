@@ -1,0 +1,43 @@
+package io.orderflow.config;
+
+import io.orderflow.intake.WebhookBodyLimitFilter;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * Who may call what. Webhooks are open to the network but every one is signature-checked in its route; the health
+ * probe is open; everything else (actuator, admin API, and later Jolokia/Hawtio) needs the management credentials
+ * (spring.security.user.*, from the environment).
+ */
+@Configuration
+public class WebSecurityConfiguration {
+
+    @Bean
+    SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
+        http.csrf(csrf -> csrf.ignoringRequestMatchers("/webhooks/**", "/admin/**", "/sim/**"))
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .authorizeHttpRequests(auth -> auth
+                        .requestMatchers("/webhooks/**").permitAll()
+                        .requestMatchers("/sim/**").permitAll()
+                        .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                        .requestMatchers("/error").permitAll()
+                        .anyRequest().authenticated())
+                .httpBasic(Customizer.withDefaults());
+        return http.build();
+    }
+
+    @Bean
+    FilterRegistrationBean<WebhookBodyLimitFilter> webhookBodyLimitFilter(OrderflowProperties properties) {
+        FilterRegistrationBean<WebhookBodyLimitFilter> registration =
+                new FilterRegistrationBean<>(new WebhookBodyLimitFilter(properties.getIntake().getMaxBodyBytes()));
+        registration.addUrlPatterns("/webhooks/*");
+        registration.setOrder(Ordered.LOWEST_PRECEDENCE - 10);
+        return registration;
+    }
+}
