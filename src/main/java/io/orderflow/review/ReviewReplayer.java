@@ -46,8 +46,15 @@ public class ReviewReplayer {
         try (Connection connection = connectionFactory.createConnection()) {
             connection.start();
             Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+            // Only what is parked now: an event that fails again and is parked anew waits for the next call.
+            int parkedNow = 0;
+            try (jakarta.jms.QueueBrowser browser = session.createBrowser(session.createQueue(BrokerAddresses.REVIEW), selector)) {
+                for (var e = browser.getEnumeration(); e.hasMoreElements() && parkedNow < limit; e.nextElement()) {
+                    parkedNow++;
+                }
+            }
             MessageConsumer consumer = session.createConsumer(session.createQueue(BrokerAddresses.REVIEW), selector);
-            while (replayed < limit) {
+            while (replayed < parkedNow) {
                 Message parked = consumer.receive(500);
                 if (parked == null) {
                     break;
