@@ -1,0 +1,122 @@
+package io.orderflow.simulator;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.orderflow.config.OrderflowProperties;
+import io.orderflow.config.OrderflowProperties.Channel;
+import io.orderflow.config.OrderflowProperties.ChannelType;
+import io.orderflow.intake.HmacSignatures;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+/**
+ * A stand-in for the shops of the configured channels, for running orderflow with no accounts anywhere (profile
+ * {@code sim}). It places orders the way a shop does (an order in its own store, then a signed webhook to orderflow,
+ * with the real headers) and answers the shop order API for them. Orders live in memory: this is a simulated
+ * external system, not orderflow's state.
+ */
+@Component
+@ConditionalOnProperty(name = "orderflow.simulator.enabled", havingValue = "true")
+public class SimulatedShop {
+
+    private final OrderflowProperties properties;
+    private final Environment environment;
+    private final ObjectMapper mapper;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final Map<String, String> orders = new ConcurrentHashMap<>();
+    private final AtomicLong nextId = new AtomicLong(System.currentTimeMillis() / 1000 * 1000);
+
+    public SimulatedShop(OrderflowProperties properties, Environment environment, ObjectMapper mapper) {
+        this.properties = properties;
+        this.environment = environment;
+        this.mapper = mapper;
+    }
+
+    /** Places a demo order in the channel's shop and delivers its creation webhook to orderflow. */
+    public Map<String, Object> placeOrder(String channelId, boolean paid) throws IOException, InterruptedException {
+        Channel channel = channel(channelId);
+        boolean shopify = channel.getType() == ChannelType.shopify;
+        long id = nextId.incrementAndGet();
+        long number = id % 100_000;
+        String now = OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        ObjectNode order = template(shopify ? "simulator/shopify-order.json" : "simulator/woocommerce-order.json");
+        order.put("id", id);
+        if (shopify) {
+            order.put("order_number", number).put("number", number).put("name", "#" + number)
+                    .put("created_at", now).put("updated_at", now)
+                    .put("financial_status", paid ? "paid" : "pending");
+        } else {
+            String gmt = now.substring(0, 19);
+            order.put("number", String.valueOf(number)).put("date_created", gmt).put("date_created_gmt", gmt)
+                    .put("date_modified", gmt).put("date_modified_gmt", gmt)
+                    .put("status", paid ? "processing" : "pending");
+        }
+        String body = mapper.writeValueAsString(order);
+        orders.put(channelId + ":" + id, body);
+        int status = deliver(channelId, channel, shopify ? "orders/create" : "order.created", body);
+        return Map.of("channel", channelId, "orderId", String.valueOf(id), "orderNumber", String.valueOf(number),
+                "orderKey", channelId + ":" + id, "webhookStatus", status);
+    }
+
+    /** The shop API's view of an order, if this simulated shop placed it. */
+    public Optional<String> order(String channelId, String id) {
+        return Optional.ofNullable(orders.get(channelId + ":" + id));
+    }
+
+    public Channel channel(String channelId) {
+        Channel channel = properties.getChannels().get(channelId);
+        if (channel == null) {
+            throw new IllegalArgumentException("unknown channel " + channelId);
+        }
+        return channel;
+    }
+
+    private int deliver(String channelId, Channel channel, String topic, String body)
+            throws IOException, InterruptedException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        String signature = Base64.getEncoder().encodeToString(
+                HmacSignatures.hmacSha256(channel.getWebhookSecrets().get(0), bytes));
+        String port = environment.getProperty("local.server.port", environment.getProperty("server.port", "8080"));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/webhooks/shop/" + channelId))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
+        String deliveryId = UUID.randomUUID().toString();
+        if (channel.getType() == ChannelType.shopify) {
+            request.header("X-Shopify-Topic", topic).header("X-Shopify-Hmac-Sha256", signature)
+                    .header("X-Shopify-Shop-Domain", channelId + ".myshopify.com")
+                    .header("X-Shopify-API-Version", "2026-04")
+                    .header("X-Shopify-Webhook-Id", deliveryId).header("X-Shopify-Event-Id", deliveryId)
+                    .header("X-Shopify-Triggered-At", OffsetDateTime.now(ZoneOffset.UTC).toString());
+        } else {
+            request.header("X-WC-Webhook-Topic", topic).header("X-WC-Webhook-Signature", signature)
+                    .header("X-WC-Webhook-Source", "http://" + channelId + ".example/")
+                    .header("X-WC-Webhook-Resource", "order").header("X-WC-Webhook-Event", topic.substring(6))
+                    .header("X-WC-Webhook-ID", "1").header("X-WC-Webhook-Delivery-ID", deliveryId);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private ObjectNode template(String resource) throws IOException {
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream(resource)) {
+            return (ObjectNode) mapper.readTree(in);
+        }
+    }
+}

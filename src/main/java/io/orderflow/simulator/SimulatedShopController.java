@@ -1,0 +1,69 @@
+package io.orderflow.simulator;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+
+import io.orderflow.config.OrderflowProperties.Channel;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * HTTP face of {@link SimulatedShop} (profile sim):
+ * <ul>
+ * <li>{@code POST /sim/shop/{channel}/orders[?paid=true]}: a customer checks out; the shop sends its signed webhook;</li>
+ * <li>{@code GET /sim/shopify/{channel}/admin/api/{version}/orders/{id}.json} with {@code X-Shopify-Access-Token}:
+ * Shopify's Admin REST order, {@code {"order": {...}}};</li>
+ * <li>{@code GET /sim/woocommerce/{channel}/wp-json/wc/v3/orders/{id}} with Basic consumer key/secret: the
+ * WooCommerce REST order.</li>
+ * </ul>
+ * Authentication and error shapes follow the real APIs (401 without credentials, 404 unknown order).
+ */
+@RestController
+@ConditionalOnProperty(name = "orderflow.simulator.enabled", havingValue = "true")
+public class SimulatedShopController {
+
+    private final SimulatedShop shop;
+
+    public SimulatedShopController(SimulatedShop shop) {
+        this.shop = shop;
+    }
+
+    @PostMapping(path = "/sim/shop/{channel}/orders", produces = MediaType.APPLICATION_JSON_VALUE)
+    public Map<String, Object> placeOrder(@PathVariable String channel,
+            @RequestParam(defaultValue = "false") boolean paid) throws IOException, InterruptedException {
+        return shop.placeOrder(channel, paid);
+    }
+
+    @GetMapping(path = "/sim/shopify/{channel}/admin/api/{version}/orders/{id}.json", produces = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<String> shopifyOrder(@PathVariable String channel, @PathVariable String id,
+            @RequestHeader(name = "X-Shopify-Access-Token", required = false) String token) {
+        Channel settings = shop.channel(channel);
+        if (token == null || !token.equals(settings.getApi().getAccessToken())) {
+            return ResponseEntity.status(401).body("{\"errors\":\"[API] Invalid API key or access token (unrecognized login or wrong password)\"}");
+        }
+        return shop.order(channel, id).map(order -> ResponseEntity.ok("{\"order\":" + order + "}"))
+                .orElse(ResponseEntity.status(404).body("{\"errors\":\"Not Found\"}"));
+    }
+
+    @GetMapping(path = "/sim/woocommerce/{channel}/wp-json/wc/v3/orders/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<String> wooOrder(@PathVariable String channel, @PathVariable String id,
+            @RequestHeader(name = "Authorization", required = false) String authorization) {
+        Channel settings = shop.channel(channel);
+        String expected = "Basic " + Base64.getEncoder().encodeToString((settings.getApi().getConsumerKey() + ":"
+                + settings.getApi().getConsumerSecret()).getBytes(StandardCharsets.UTF_8));
+        if (!expected.equals(authorization)) {
+            return ResponseEntity.status(401).body("{\"code\":\"woocommerce_rest_cannot_view\",\"message\":\"Sorry, you cannot view this resource.\",\"data\":{\"status\":401}}");
+        }
+        return shop.order(channel, id).map(ResponseEntity::ok)
+                .orElse(ResponseEntity.status(404).body("{\"code\":\"woocommerce_rest_shop_order_invalid_id\",\"message\":\"Invalid ID.\",\"data\":{\"status\":404}}"));
+    }
+}

@@ -1,0 +1,83 @@
+package io.orderflow.simulator;
+
+import static io.orderflow.support.Webhooks.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.jms.TextMessage;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jms.core.JmsTemplate;
+import org.springframework.test.context.ActiveProfiles;
+
+/** The run-without-accounts mode: the simulated shops place orders through signed webhooks and serve their API. */
+@CamelSpringBootTest
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"orderflow.data-dir=target/test-data/sim-${random.uuid}", "spring.artemis.embedded.server-id=4"})
+@ActiveProfiles("sim")
+class SimulatedShopTest {
+
+    final HttpClient http = HttpClient.newHttpClient();
+    @LocalServerPort
+    int port;
+    @Autowired
+    JmsTemplate jms;
+
+    @Test
+    void aSimulatedShopifyCheckoutFlowsIntoACanonicalOrderAndTheOrderApiServesIt() throws Exception {
+        JsonNode placed = json(send(HttpRequest.newBuilder(uri("/sim/shop/demo-shopify/orders"))
+                .POST(HttpRequest.BodyPublishers.noBody())).body());
+        assertThat(placed.get("webhookStatus").asInt()).isEqualTo(200);
+
+        jms.setReceiveTimeout(15_000);
+        var event = (TextMessage) jms.receiveSelected("orderflow.order.events", "orderKey = '" + placed.get("orderKey").asText() + "'");
+        assertThat(event).isNotNull();
+        JsonNode order = json(event.getText());
+        assertThat(order.get("currency").asText()).isEqualTo("EUR");
+        assertThat(order.get("payment").get("status").asText()).isEqualTo("pending");
+        assertThat(order.get("lines").get(0).get("sku").asText()).isEqualTo("SKU-1");
+
+        String path = "/sim/shopify/demo-shopify/admin/api/2024-01/orders/" + placed.get("orderId").asText() + ".json";
+        HttpResponse<String> api = send(HttpRequest.newBuilder(uri(path)).header("X-Shopify-Access-Token", "shpat_demo_token"));
+        assertThat(api.statusCode()).isEqualTo(200);
+        assertThat(json(api.body()).get("order").get("id").asText()).isEqualTo(placed.get("orderId").asText());
+        assertThat(send(HttpRequest.newBuilder(uri(path))).statusCode()).isEqualTo(401);
+        assertThat(send(HttpRequest.newBuilder(uri(path.replace(placed.get("orderId").asText(), "1")))
+                .header("X-Shopify-Access-Token", "shpat_demo_token")).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aSimulatedWoocommerceCheckoutIsPaidAndServedWithBasicAuth() throws Exception {
+        JsonNode placed = json(send(HttpRequest.newBuilder(uri("/sim/shop/demo-woo/orders?paid=true"))
+                .POST(HttpRequest.BodyPublishers.noBody())).body());
+        assertThat(placed.get("webhookStatus").asInt()).isEqualTo(200);
+
+        jms.setReceiveTimeout(15_000);
+        var event = (TextMessage) jms.receiveSelected("orderflow.order.events", "orderKey = '" + placed.get("orderKey").asText() + "'");
+        assertThat(json(event.getText()).get("payment").get("status").asText()).isEqualTo("paid");
+
+        String auth = "Basic " + Base64.getEncoder().encodeToString("ck_demo:cs_demo".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> api = send(HttpRequest.newBuilder(uri("/sim/woocommerce/demo-woo/wp-json/wc/v3/orders/"
+                + placed.get("orderId").asText())).header("Authorization", auth));
+        assertThat(api.statusCode()).isEqualTo(200);
+        assertThat(json(api.body()).get("status").asText()).isEqualTo("processing");
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://localhost:" + port + path);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
