@@ -1,0 +1,50 @@
+package io.orderflow.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import io.orderflow.config.OrderflowProperties;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The external broker's settings (docker/artemis/broker.properties, parsed by Artemis's own parser) agree with what
+ * the embedded broker gets from EmbeddedBrokerCustomizer with the default orderflow.broker.* settings.
+ */
+class BrokerPropertiesTest {
+
+    @Test
+    void externalBrokerPropertiesMatchTheEmbeddedBrokerDefaults() throws Exception {
+        ConfigurationImpl external = new ConfigurationImpl();
+        external.parseProperties(Path.of("docker/artemis/broker.properties").toAbsolutePath().toString());
+        assertThat(external.getStatus()).doesNotContain("\"errors\":[{");
+
+        ConfigurationImpl embedded = new ConfigurationImpl();
+        new EmbeddedBrokerCustomizer(new OrderflowProperties()).customize(embedded);
+
+        assertThat(external.isPersistIDCache()).isEqualTo(embedded.isPersistIDCache()).isTrue();
+        assertThat(external.getIDCacheSize()).isEqualTo(embedded.getIDCacheSize());
+        for (String match : List.of("#", BrokerAddresses.SHOP_INTAKE, BrokerAddresses.DEAD_LETTER, BrokerAddresses.EXPIRED)) {
+            AddressSettings e = external.getAddressSettings().get(match);
+            AddressSettings i = embedded.getAddressSettings().get(match);
+            assertThat(e).as("address setting " + match).isNotNull();
+            if (!match.equals("#")) {
+                e = e.mergeCopy(external.getAddressSettings().get("#"));
+            }
+            assertThat(String.valueOf(e.getDeadLetterAddress())).as(match).isEqualTo(String.valueOf(i.getDeadLetterAddress()));
+            assertThat(String.valueOf(e.getExpiryAddress())).as(match).isEqualTo(String.valueOf(i.getExpiryAddress()));
+            assertThat(e.getRedeliveryDelay()).as(match).isEqualTo(i.getRedeliveryDelay());
+            assertThat(e.getRedeliveryMultiplier()).as(match).isEqualTo(i.getRedeliveryMultiplier());
+            assertThat(e.getMaxRedeliveryDelay()).as(match).isEqualTo(i.getMaxRedeliveryDelay());
+            assertThat(e.getMaxDeliveryAttempts()).as(match).isEqualTo(i.getMaxDeliveryAttempts());
+            assertThat(e.isAutoDeleteQueues()).as(match).isEqualTo(i.isAutoDeleteQueues()).isFalse();
+            assertThat(e.isAutoDeleteAddresses()).as(match).isEqualTo(i.isAutoDeleteAddresses()).isFalse();
+            assertThat(e.getIDCacheSize()).as(match).isEqualTo(i.getIDCacheSize());
+        }
+        assertThat(external.getAddressConfigurations()).extracting(a -> a.getName())
+                .containsExactlyInAnyOrderElementsOf(BrokerAddresses.ALL);
+    }
+}
