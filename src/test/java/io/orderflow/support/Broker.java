@@ -21,7 +21,7 @@ public final class Broker {
         return queue;
     }
 
-    /** Messages ever routed to the queue since the broker started (duplicates dropped by the broker not counted). */
+    /** Messages routed to the queue since the broker started, including those reloaded from the journal at start (duplicates dropped by the broker are not counted). */
     public long added(String name) {
         return queue(name).getMessagesAdded();
     }
