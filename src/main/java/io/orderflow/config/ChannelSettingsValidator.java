@@ -47,6 +47,23 @@ public class ChannelSettingsValidator implements InitializingBean {
             LOG.info("Shop channel '{}' ({}) accepts signed webhooks at /webhooks/shop/{} ({} secret(s))",
                     id, channel.getType(), id, channel.getWebhookSecrets().size());
         }
+        for (Map.Entry<String, OrderflowProperties.PaymentProvider> e : properties.getPaymentProviders().entrySet()) {
+            String id = e.getKey();
+            OrderflowProperties.PaymentProvider provider = e.getValue();
+            if (!CHANNEL_ID.matcher(id).matches()) {
+                throw new IllegalStateException("orderflow.payment-providers." + id + ": lower-case letters, digits and '-'");
+            }
+            if (provider.getWebhookSecrets().isEmpty()
+                    || provider.getWebhookSecrets().stream().anyMatch(s -> s == null || s.isBlank())) {
+                throw new IllegalStateException("orderflow.payment-providers." + id
+                        + ".webhook-secrets is missing or empty: orderflow never accepts unsigned webhooks");
+            }
+            if (provider.getDefaultChannel() != null && !properties.getChannels().containsKey(provider.getDefaultChannel())) {
+                throw new IllegalStateException("orderflow.payment-providers." + id + ".default-channel names no configured channel: "
+                        + provider.getDefaultChannel());
+            }
+            LOG.info("Payment provider '{}' ({}) accepts signed webhooks at /webhooks/payment/{}", id, provider.getType(), id);
+        }
         if (properties.getChannels().isEmpty()) {
             LOG.warn("No shop channel is configured (orderflow.channels): every shop webhook will get 404");
         }

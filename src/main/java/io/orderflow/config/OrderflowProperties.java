@@ -20,6 +20,8 @@ public class OrderflowProperties {
     private final Intake intake = new Intake();
     private final Broker broker = new Broker();
     private Map<String, Channel> channels = new LinkedHashMap<>();
+    private Map<String, PaymentProvider> paymentProviders = new LinkedHashMap<>();
+    private final Gate gate = new Gate();
 
     public String getDataDir() { return dataDir; }
     public void setDataDir(String dataDir) { this.dataDir = dataDir; }
@@ -31,6 +33,9 @@ public class OrderflowProperties {
     public Broker getBroker() { return broker; }
     public Map<String, Channel> getChannels() { return channels; }
     public void setChannels(Map<String, Channel> channels) { this.channels = channels; }
+    public Map<String, PaymentProvider> getPaymentProviders() { return paymentProviders; }
+    public void setPaymentProviders(Map<String, PaymentProvider> paymentProviders) { this.paymentProviders = paymentProviders; }
+    public Gate getGate() { return gate; }
 
     public static class Intake {
         private int maxBodyBytes = 1024 * 1024;
@@ -44,6 +49,7 @@ public class OrderflowProperties {
         private long maxRedeliveryDelayMs = 300_000;
         private int maxDeliveryAttempts = 10;
         private int shopIntakeIdCacheSize = 144_000;
+        private int paymentIntakeIdCacheSize = 300_000;
         private int defaultIdCacheSize = 20_000;
 
         public long getRedeliveryDelayMs() { return redeliveryDelayMs; }
@@ -57,6 +63,8 @@ public class OrderflowProperties {
         public int getShopIntakeIdCacheSize() { return shopIntakeIdCacheSize; }
         public void setShopIntakeIdCacheSize(int v) { this.shopIntakeIdCacheSize = v; }
         public int getDefaultIdCacheSize() { return defaultIdCacheSize; }
+        public int getPaymentIntakeIdCacheSize() { return paymentIntakeIdCacheSize; }
+        public void setPaymentIntakeIdCacheSize(int v) { this.paymentIntakeIdCacheSize = v; }
         public void setDefaultIdCacheSize(int v) { this.defaultIdCacheSize = v; }
     }
 
@@ -101,4 +109,81 @@ public class OrderflowProperties {
     }
 
     public enum ChannelType { shopify, woocommerce }
+
+    /** A payment gateway sending webhooks to /webhooks/payment/{provider id}. */
+    public static class PaymentProvider {
+        private PaymentProviderType type = PaymentProviderType.stripe;
+        /** Endpoint secrets ("whsec_..."); several while rolling secrets (any one verifies). */
+        private List<String> webhookSecrets = new ArrayList<>();
+        /** Oldest accepted signature timestamp, in seconds before now (Stripe's default 300); 0 disables the check. */
+        private long toleranceSeconds = 300;
+        /** Channel of orders whose payment metadata names none. */
+        private String defaultChannel;
+        private String orderMetadataKey = "order_id";
+        private String channelMetadataKey = "channel";
+
+        public PaymentProviderType getType() { return type; }
+        public void setType(PaymentProviderType type) { this.type = type; }
+        public List<String> getWebhookSecrets() { return webhookSecrets; }
+        public void setWebhookSecrets(List<String> webhookSecrets) { this.webhookSecrets = webhookSecrets; }
+        public long getToleranceSeconds() { return toleranceSeconds; }
+        public void setToleranceSeconds(long toleranceSeconds) { this.toleranceSeconds = toleranceSeconds; }
+        public String getDefaultChannel() { return defaultChannel; }
+        public void setDefaultChannel(String defaultChannel) { this.defaultChannel = defaultChannel; }
+        public String getOrderMetadataKey() { return orderMetadataKey; }
+        public void setOrderMetadataKey(String orderMetadataKey) { this.orderMetadataKey = orderMetadataKey; }
+        public String getChannelMetadataKey() { return channelMetadataKey; }
+        public void setChannelMetadataKey(String channelMetadataKey) { this.channelMetadataKey = channelMetadataKey; }
+
+        @Override
+        public String toString() {
+            return "PaymentProvider[type=" + type + ", secrets=" + webhookSecrets.size() + " (hidden)]";
+        }
+    }
+
+    public enum PaymentProviderType { stripe }
+
+    /** The payment gate: when an order counts as paid, how long it may wait, what happens then. */
+    public static class Gate {
+        /** How often a waiting order is re-checked against the shop (scheduled delivery on the broker). */
+        private java.time.Duration recheckInterval = java.time.Duration.ofMinutes(15);
+        /** How long an order may stay unpaid before unpaid-action applies. */
+        private java.time.Duration unpaidDeadline = java.time.Duration.ofHours(72);
+        /** review: park the order for a person; cancel: cancel it in the shop and tell the customer. */
+        private UnpaidAction unpaidAction = UnpaidAction.review;
+        /** Per payment method (the canonical payment.method, e.g. "cod", "bacs", "shopify_payments"). */
+        private Map<String, MethodPolicy> paymentMethods = new LinkedHashMap<>();
+        /** For every method not listed. */
+        private MethodPolicy defaultPolicy = new MethodPolicy();
+
+        public java.time.Duration getRecheckInterval() { return recheckInterval; }
+        public void setRecheckInterval(java.time.Duration v) { this.recheckInterval = v; }
+        public java.time.Duration getUnpaidDeadline() { return unpaidDeadline; }
+        public void setUnpaidDeadline(java.time.Duration v) { this.unpaidDeadline = v; }
+        public UnpaidAction getUnpaidAction() { return unpaidAction; }
+        public void setUnpaidAction(UnpaidAction v) { this.unpaidAction = v; }
+        public Map<String, MethodPolicy> getPaymentMethods() { return paymentMethods; }
+        public void setPaymentMethods(Map<String, MethodPolicy> v) { this.paymentMethods = v; }
+        public MethodPolicy getDefaultPolicy() { return defaultPolicy; }
+        public void setDefaultPolicy(MethodPolicy v) { this.defaultPolicy = v; }
+
+        public MethodPolicy policyFor(String method) {
+            return method == null ? defaultPolicy : paymentMethods.getOrDefault(method, defaultPolicy);
+        }
+    }
+
+    /** Like the Odoo connectors' payment rules: paid only (default), authorized counts, or release unpaid. */
+    public static class MethodPolicy {
+        /** An authorized (not yet captured) payment counts as confirmed. */
+        private boolean authorizedCounts = false;
+        /** Release without payment (cash on delivery, invoice, bank transfer paid on receipt). */
+        private boolean releaseUnpaid = false;
+
+        public boolean isAuthorizedCounts() { return authorizedCounts; }
+        public void setAuthorizedCounts(boolean v) { this.authorizedCounts = v; }
+        public boolean isReleaseUnpaid() { return releaseUnpaid; }
+        public void setReleaseUnpaid(boolean v) { this.releaseUnpaid = v; }
+    }
+
+    public enum UnpaidAction { review, cancel }
 }

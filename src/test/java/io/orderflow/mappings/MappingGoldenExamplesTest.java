@@ -2,6 +2,7 @@ package io.orderflow.mappings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
@@ -28,7 +29,8 @@ import org.junit.jupiter.api.TestFactory;
  * Runs every golden example in mappings/: for a mapping {@code X.jsonata} the folder {@code X.examples/} holds
  * {@code NAME.input.json} and {@code NAME.expected.json}. The mapping runs through the same Camel jsonata endpoint
  * options the routes use; the output must equal the expected file, and every expected output that claims to be a
- * canonical order must pass mappings/canonical-order.schema.json.
+ * canonical event must pass its schema (canonical-order / canonical-payment.schema.json), and every example without
+ * an orderKey must fail it (an event the route parks for review).
  *
  * <p>When an expected file is missing or differs, the actual output is written beside it as
  * {@code NAME.actual.json} (ignored by git) so an integrator can review it and, if it is right, rename it.
@@ -99,9 +101,16 @@ class MappingGoldenExamplesTest {
         }
         assertEquals(JSON.writeValueAsString(expected), JSON.writeValueAsString(actual),
                 "mapping output changed for " + input + " (actual output written to " + actualFile + ")");
+        // A canonical event must pass its schema; an example without an orderKey shows an input that the schema
+        // rejects (the route parks it for review), so it must fail it.
+        String event = expected.path("event").asText();
+        String schema = event.startsWith("payment.") ? "canonical-payment.schema.json" : "canonical-order.schema.json";
+        String uri = "json-validator:file:" + MAPPINGS.resolve(schema);
         if (expected.has("orderKey")) {
-            template.requestBody("json-validator:file:" + MAPPINGS.resolve("canonical-order.schema.json"),
-                    JSON.writeValueAsString(expected));
+            template.requestBody(uri, JSON.writeValueAsString(expected));
+        } else {
+            assertThrows(org.apache.camel.CamelExecutionException.class,
+                    () -> template.requestBody(uri, JSON.writeValueAsString(expected)), input + " should fail " + schema);
         }
     }
 
