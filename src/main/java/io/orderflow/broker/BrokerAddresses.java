@@ -10,8 +10,21 @@ public final class BrokerAddresses {
 
     /** Raw, verified shop webhooks, exactly as received (body bytes and the few headers that matter). */
     public static final String SHOP_INTAKE = "orderflow.intake.shop";
-    /** Canonical order events produced by the normalise stage. */
+    /** Raw, verified payment gateway webhooks. */
+    public static final String PAYMENT_INTAKE = "orderflow.intake.payment";
+    /**
+     * Everything that happens to an order, in canonical form, for the payment gate: shop order events, payment
+     * events, and the gate's own scheduled re-checks. Grouped by orderKey (JMSXGroupID).
+     */
     public static final String ORDER_EVENTS = "orderflow.order.events";
+    /** The payment gate's memory: one message per order (last-value queue keyed by the orderKey property). */
+    public static final String GATE_STATE = "orderflow.gate.state";
+    /** Orders released by the payment gate, in their latest version: the ERP stage's input. */
+    public static final String RELEASE = "orderflow.release";
+    /** Cancellations (cancelled or refunded after release) for the stages after the gate. */
+    public static final String CANCELLATIONS = "orderflow.order.cancellations";
+    /** Requests to tell a customer something (payment failed, order cancelled): the notify stage's input. */
+    public static final String NOTIFICATIONS = "orderflow.notify.requests";
     /** Accepted events that cannot be processed as they are: reason + original payload, replayable. */
     public static final String REVIEW = "orderflow.review";
     /** Messages whose last delivery attempt failed (reason recorded by the consumer) and the broker's dead letters. */
@@ -19,7 +32,8 @@ public final class BrokerAddresses {
     /** Messages whose time-to-live ran out. */
     public static final String EXPIRED = "orderflow.expired";
 
-    public static final List<String> ALL = List.of(SHOP_INTAKE, ORDER_EVENTS, REVIEW, DEAD_LETTER, EXPIRED);
+    public static final List<String> ALL = List.of(SHOP_INTAKE, PAYMENT_INTAKE, ORDER_EVENTS, GATE_STATE, RELEASE,
+            CANCELLATIONS, NOTIFICATIONS, REVIEW, DEAD_LETTER, EXPIRED);
 
     private BrokerAddresses() {
     }

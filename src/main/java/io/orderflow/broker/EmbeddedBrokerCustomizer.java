@@ -48,14 +48,21 @@ public class EmbeddedBrokerCustomizer implements ArtemisConfigurationCustomizer 
         config.addAddressSetting("#", standardSettings(broker));
         config.addAddressSetting(BrokerAddresses.SHOP_INTAKE,
                 standardSettings(broker).setIDCacheSize(broker.getShopIntakeIdCacheSize()));
+        config.addAddressSetting(BrokerAddresses.PAYMENT_INTAKE,
+                standardSettings(broker).setIDCacheSize(broker.getPaymentIntakeIdCacheSize()));
         // Parked messages stay until a person looks at them: no redelivery limit, so no dead-letter loop.
         config.addAddressSetting(BrokerAddresses.DEAD_LETTER, standardSettings(broker).setMaxDeliveryAttempts(-1));
         config.addAddressSetting(BrokerAddresses.EXPIRED, standardSettings(broker).setMaxDeliveryAttempts(-1));
 
         config.getQueueConfigs().clear();
         for (String queue : BrokerAddresses.ALL) {
-            config.addQueueConfiguration(QueueConfiguration.of(queue)
-                    .setAddress(queue).setRoutingType(RoutingType.ANYCAST).setDurable(true));
+            QueueConfiguration queueConfig = QueueConfiguration.of(queue)
+                    .setAddress(queue).setRoutingType(RoutingType.ANYCAST).setDurable(true);
+            if (queue.equals(BrokerAddresses.GATE_STATE)) {
+                // One message per order: a newer state replaces the older one; read by browsing, never consumed.
+                queueConfig.setLastValue(true).setLastValueKey("orderKey").setNonDestructive(true);
+            }
+            config.addQueueConfiguration(queueConfig);
         }
         LOG.info("Embedded Artemis: persistent, data in {}, max {} delivery attempts, shop intake duplicate-ID cache {} entries",
                 dir, broker.getMaxDeliveryAttempts(), broker.getShopIntakeIdCacheSize());

@@ -36,7 +36,9 @@ public class QueueStatistics {
             Queue queue = broker.getActiveMQServer().locateQueue(SimpleString.of(name));
             if (queue != null) {
                 Map<String, Object> stats = new LinkedHashMap<>();
-                stats.put("waiting", queue.getMessageCount());
+                // Artemis's message count includes scheduled and in-delivery messages: waiting is the rest.
+                stats.put("waiting", Math.max(0, queue.getMessageCount() - queue.getScheduledCount()
+                        - queue.getDeliveringCount()));
                 stats.put("scheduled", queue.getScheduledCount());
                 stats.put("inDelivery", queue.getDeliveringCount());
                 stats.put("addedSinceStart", queue.getMessagesAdded());

@@ -90,6 +90,8 @@ public class OrderflowProperties {
     /** The shop's own API, used by later stages (order re-fetch, stock and tracking write-back). */
     public static class Api {
         private String baseUrl;
+        /** Shopify Admin API version used in request paths. */
+        private String version = "2025-10";
         /** Shopify: X-Shopify-Access-Token. WooCommerce: consumer key (with consumerSecret). */
         private String accessToken;
         private String consumerKey;
@@ -97,6 +99,8 @@ public class OrderflowProperties {
 
         public String getBaseUrl() { return baseUrl; }
         public void setBaseUrl(String baseUrl) { this.baseUrl = baseUrl; }
+        public String getVersion() { return version; }
+        public void setVersion(String version) { this.version = version; }
         public String getAccessToken() { return accessToken; }
         public void setAccessToken(String accessToken) { this.accessToken = accessToken; }
         public String getConsumerKey() { return consumerKey; }

@@ -35,6 +35,7 @@ public class PaymentWebhookVerifier {
     private final ObjectMapper mapper;
     private final Clock clock;
 
+    @org.springframework.beans.factory.annotation.Autowired
     public PaymentWebhookVerifier(OrderflowProperties properties, ObjectMapper mapper) {
         this(properties, mapper, Clock.systemUTC());
     }
@@ -75,6 +76,7 @@ public class PaymentWebhookVerifier {
         String type = event.path("type").asText();
         String deliveryId = "stripe:" + providerId + ":" + type + ":" + event.path("id").asText();
         in.setHeader("orderflowIntake", STRIPE_EVENTS.contains(type) ? "event" : "ignored");
+        in.setHeader("orderflowSource", providerId);
         in.setHeader("orderflowProvider", providerId);
         in.setHeader("orderflowProviderType", provider.getType().name());
         in.setHeader("orderflowTopic", type);

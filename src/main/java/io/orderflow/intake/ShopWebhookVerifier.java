@@ -111,6 +111,7 @@ public class ShopWebhookVerifier {
 
     private static void describe(Message in, String channelId, Channel channel, String topic, String outcome) {
         in.setHeader("orderflowIntake", outcome);
+        in.setHeader("orderflowSource", channelId);
         in.setHeader("orderflowChannel", channelId);
         in.setHeader("orderflowChannelType", channel.getType().name());
         in.setHeader("orderflowTopic", topic);

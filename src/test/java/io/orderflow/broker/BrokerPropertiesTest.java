@@ -27,7 +27,8 @@ class BrokerPropertiesTest {
 
         assertThat(external.isPersistIDCache()).isEqualTo(embedded.isPersistIDCache()).isTrue();
         assertThat(external.getIDCacheSize()).isEqualTo(embedded.getIDCacheSize());
-        for (String match : List.of("#", BrokerAddresses.SHOP_INTAKE, BrokerAddresses.DEAD_LETTER, BrokerAddresses.EXPIRED)) {
+        for (String match : List.of("#", BrokerAddresses.SHOP_INTAKE, BrokerAddresses.PAYMENT_INTAKE,
+                BrokerAddresses.DEAD_LETTER, BrokerAddresses.EXPIRED)) {
             AddressSettings e = external.getAddressSettings().get(match);
             AddressSettings i = embedded.getAddressSettings().get(match);
             assertThat(e).as("address setting " + match).isNotNull();
@@ -46,5 +47,12 @@ class BrokerPropertiesTest {
         }
         assertThat(external.getAddressConfigurations()).extracting(a -> a.getName())
                 .containsExactlyInAnyOrderElementsOf(BrokerAddresses.ALL);
+        var externalState = external.getAddressConfigurations().stream()
+                .filter(a -> a.getName().equals(BrokerAddresses.GATE_STATE)).findFirst().orElseThrow().getQueueConfigs().get(0);
+        var embeddedState = embedded.getQueueConfigs().stream()
+                .filter(q -> q.getName().toString().equals(BrokerAddresses.GATE_STATE)).findFirst().orElseThrow();
+        assertThat(externalState.isLastValue()).isEqualTo(embeddedState.isLastValue()).isTrue();
+        assertThat(String.valueOf(externalState.getLastValueKey())).isEqualTo(String.valueOf(embeddedState.getLastValueKey()));
+        assertThat(externalState.isNonDestructive()).isEqualTo(embeddedState.isNonDestructive()).isTrue();
     }
 }

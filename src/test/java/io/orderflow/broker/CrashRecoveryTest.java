@@ -59,7 +59,11 @@ class CrashRecoveryTest {
 
         connector = start(port);
         JsonNode queues = awaitDrained(port);
-        assertThat(queues.at("/queues/orderflow.order.events/waiting").asLong()).isEqualTo(ORDERS);
+        // Every order reached the payment gate once: one state each, one re-check scheduled each (they are only
+        // authorized, so they wait), none released, none parked.
+        assertThat(queues.at("/queues/orderflow.gate.state/waiting").asLong()).isEqualTo(ORDERS);
+        assertThat(queues.at("/queues/orderflow.order.events/scheduled").asLong()).isEqualTo(ORDERS);
+        assertThat(queues.at("/queues/orderflow.release/waiting").asLong()).isZero();
         assertThat(queues.at("/queues/orderflow.review/waiting").asLong()).isZero();
         assertThat(queues.at("/queues/orderflow.dead-letter/waiting").asLong()).isZero();
 
@@ -70,7 +74,7 @@ class CrashRecoveryTest {
         }
         queues = awaitDrained(port);
         assertThat(queues.at("/queues/orderflow.intake.shop/addedSinceStart").asLong()).isEqualTo(intakeAdded);
-        assertThat(queues.at("/queues/orderflow.order.events/waiting").asLong()).isEqualTo(ORDERS);
+        assertThat(queues.at("/queues/orderflow.gate.state/waiting").asLong()).isEqualTo(ORDERS);
     }
 
     @AfterEach
@@ -85,7 +89,8 @@ class CrashRecoveryTest {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process process = new ProcessBuilder(java.toString(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 "io.orderflow.OrderflowApplication", "--spring.profiles.active=test", "--server.port=" + port,
-                "--orderflow.data-dir=" + dataDir, "--logging.level.root=WARN")
+                "--orderflow.data-dir=" + dataDir, "--logging.level.root=WARN",
+                "--orderflow.gate.recheck-interval=1h")
                 .redirectErrorStream(true)
                 .redirectOutput(dataDir.resolve("connector.log").toFile())
                 .start();
@@ -111,7 +116,9 @@ class CrashRecoveryTest {
             Thread.sleep(200);
             queues = json(get(port, "/admin/queues").body());
         } while ((queues.at("/queues/orderflow.intake.shop/waiting").asLong() > 0
-                || queues.at("/queues/orderflow.intake.shop/inDelivery").asLong() > 0)
+                || queues.at("/queues/orderflow.intake.shop/inDelivery").asLong() > 0
+                || queues.at("/queues/orderflow.order.events/waiting").asLong() > 0
+                || queues.at("/queues/orderflow.order.events/inDelivery").asLong() > 0)
                 && System.currentTimeMillis() < deadline);
         return queues;
     }

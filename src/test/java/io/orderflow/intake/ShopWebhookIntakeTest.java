@@ -34,7 +34,7 @@ import org.springframework.jms.core.JmsTemplate;
 import org.springframework.test.context.ActiveProfiles;
 
 /**
- * The shop intake over real HTTP: the fixtures from ../shared/fixtures with their known-good signatures, every
+ * The shop intake and normalise stages over real HTTP: the fixtures from ../shared/fixtures with their known-good signatures, every
  * rejection, duplicates, and the canonical order that comes out of the normalise stage.
  */
 @CamelSpringBootTest
@@ -56,8 +56,14 @@ class ShopWebhookIntakeTest {
     EmbeddedActiveMQ embeddedBroker;
     Broker broker;
 
+    @Autowired
+    org.apache.camel.CamelContext camel;
+
     @BeforeEach
-    void setUp() {
+    void setUp() throws Exception {
+        // This class tests intake and normalisation alone: the payment gate is stopped so the canonical events stay
+        // on orderflow.order.events to be read here (PaymentGateTest covers what the gate does with them).
+        camel.getRouteController().stopRoute("payment-gate");
         broker = new Broker(embeddedBroker);
         jms.setReceiveTimeout(15_000);
     }
