@@ -1,0 +1,442 @@
+package io.orderflow.gate;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlMatching;
+import static io.orderflow.gate.GateTestSupport.assertOk;
+import static io.orderflow.gate.GateTestSupport.body;
+import static io.orderflow.gate.GateTestSupport.chargeRefunded;
+import static io.orderflow.gate.GateTestSupport.shopifyOrder;
+import static io.orderflow.gate.GateTestSupport.stripeEvent;
+import static io.orderflow.gate.GateTestSupport.wooOrder;
+import static io.orderflow.support.Webhooks.fixture;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.orderflow.support.Broker;
+import jakarta.jms.TextMessage;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jms.core.JmsTemplate;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The payment gate over real HTTP with real signatures: shop webhooks (Shopify, WooCommerce), Stripe events, the
+ * shop API answered by WireMock in Shopify's shape. Effects are read off the broker: the release, review,
+ * notification and cancellation queues and the gate's state.
+ */
+@CamelSpringBootTest
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "orderflow.data-dir=target/test-data/gate-${random.uuid}", "spring.artemis.embedded.server-id=5",
+        "orderflow.gate.recheck-interval=1s", "orderflow.gate.unpaid-deadline=8s", "orderflow.gate.unpaid-action=cancel",
+        "orderflow.gate.payment-methods.bogus.authorized-counts=true",
+        "orderflow.channels.test-shopify.api.access-token=shpat_test_token",
+        "orderflow.channels.test-woo.api.consumer-key=ck_test", "orderflow.channels.test-woo.api.consumer-secret=cs_test"})
+@ActiveProfiles("test")
+class PaymentGateTest {
+
+    static final WireMockServer SHOP = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+    static final AtomicLong IDS = new AtomicLong(7_100_000_000_000L);
+
+    static {
+        SHOP.start();
+    }
+
+    @DynamicPropertySource
+    static void shopApi(DynamicPropertyRegistry registry) {
+        registry.add("orderflow.channels.test-shopify.api.base-url", SHOP::baseUrl);
+        registry.add("orderflow.channels.test-woo.api.base-url", SHOP::baseUrl);
+    }
+
+    @AfterAll
+    static void stopShop() {
+        SHOP.stop();
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JmsTemplate jms;
+    @Autowired
+    EmbeddedActiveMQ embeddedBroker;
+    @Autowired
+    MeterRegistry meters;
+    GateTestSupport gate;
+
+    @BeforeEach
+    void setUp() {
+        gate = new GateTestSupport(port, jms, new Broker(embeddedBroker));
+        // The shop knows no order unless a test says so; cancelling succeeds (Shopify's 200 answer shape).
+        SHOP.stubFor(get(urlMatching("/admin/api/.*/orders/.*\\.json")).atPriority(10)
+                .willReturn(aResponse().withStatus(404).withBody("{\"errors\":\"Not Found\"}")));
+        SHOP.stubFor(post(urlMatching("/admin/api/.*/orders/.*/cancel\\.json")).atPriority(10)
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"order\":{\"id\":1,\"cancelled_at\":\"2026-11-28T10:00:00Z\"}}")));
+    }
+
+    @Test
+    void aPaidShopifyOrderIsReleasedOnceWhateverRepeatsItAndRecordsWhy() throws Exception {
+        String id = nextId();
+        ObjectNode order = shopifyOrder(id, "paid", "2026-11-28T10:00:00Z", 1, "20.00", "20.00");
+
+        assertOk(gate.postShopify(order, "orders/create"));
+        assertOk(gate.postShopify(order, "orders/paid"));
+        assertOk(gate.postShopify(order, "orders/updated"));
+        gate.awaitQuiet();
+
+        List<TextMessage> released = gate.browse("orderflow.release", key(id));
+        assertThat(released).hasSize(1);
+        assertThat(body(released.get(0)).get("orderKey").asText()).isEqualTo(key(id));
+        assertThat(released.get(0).getStringProperty("orderflowReleaseReason")).contains("shop (paid)");
+        assertThat(gate.state(key(id)).get("released").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aPendingOrderWaitsOnTheBrokerAndIsReleasedInItsLatestVersionWhenTheGatewayConfirms() throws Exception {
+        String id = nextId();
+        assertOk(gate.postShopify(shopifyOrder(id, "pending", "2026-11-28T10:00:00Z", 1, "10.00", "10.00"), "orders/create"));
+        JsonNode waiting = gate.awaitState(key(id), s -> "wait".equals(s.path("lastDecision").asText()));
+        assertThat(waiting.get("recheckDueAt").asLong()).isPositive();
+        // Edited in the shop before payment: two of them now.
+        assertOk(gate.postShopify(shopifyOrder(id, "pending", "2026-11-28T10:05:00Z", 2, "10.00", "20.00"), "orders/updated"));
+        gate.awaitQuiet();
+        assertThat(gate.browse("orderflow.release", key(id))).isEmpty();
+
+        assertOk(gate.postStripe(stripeEvent("payment_intent.succeeded", id, "pi_" + id, 2000, "USD", now())));
+        gate.awaitQuiet();
+
+        List<TextMessage> released = gate.browse("orderflow.release", key(id));
+        assertThat(released).hasSize(1);
+        JsonNode order = body(released.get(0));
+        assertThat(order.at("/lines/0/quantity").asInt()).isEqualTo(2);
+        assertThat(order.at("/totals/total").asText()).isEqualTo("20.00");
+        assertThat(released.get(0).getStringProperty("orderflowReleaseReason")).contains("gateway (20.00 USD)");
+    }
+
+    @Test
+    void aPaymentBeforeItsOrderFetchesTheOrderFromTheShopApiAndProceeds() throws Exception {
+        String id = nextId();
+        SHOP.stubFor(get(urlEqualTo("/admin/api/2025-10/orders/" + id + ".json")).atPriority(1)
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(
+                        "{\"order\":" + shopifyOrder(id, "pending", "2026-11-28T10:00:00Z", 1, "15.50", "15.50") + "}")));
+
+        assertOk(gate.postStripe(stripeEvent("payment_intent.succeeded", id, "pi_" + id, 1550, "USD", now())));
+        gate.awaitQuiet();
+
+        assertThat(gate.browse("orderflow.release", key(id))).hasSize(1);
+        SHOP.verify(getRequestedFor(urlEqualTo("/admin/api/2025-10/orders/" + id + ".json"))
+                .withHeader("X-Shopify-Access-Token", equalTo("shpat_test_token")));
+        // The order webhook arriving afterwards changes nothing.
+        assertOk(gate.postShopify(shopifyOrder(id, "pending", "2026-11-28T10:00:00Z", 1, "15.50", "15.50"), "orders/create"));
+        gate.awaitQuiet();
+        assertThat(gate.browse("orderflow.release", key(id))).hasSize(1);
+        assertThat(gate.browse("orderflow.review", key(id))).isEmpty();
+    }
+
+    @Test
+    void aFailedPaymentTellsTheCustomerAndALaterSuccessStillReleases() throws Exception {
+        String id = nextId();
+        assertOk(gate.postShopify(shopifyOrder(id, "pending", "2026-11-28T10:00:00Z", 1, "20.00", "20.00"), "orders/create"));
+        assertOk(gate.postStripe(stripeEvent("payment_intent.payment_failed", id, "pi_a" + id, 2000, "USD", now())));
+        gate.awaitQuiet();
+
+        List<TextMessage> notifications = gate.browse("orderflow.notify.requests", key(id));
+        assertThat(notifications).hasSize(1);
+        JsonNode request = body(notifications.get(0));
+        assertThat(request.get("template").asText()).isEqualTo("payment-failed");
+        assertThat(request.get("reasonCategory").asText()).isEqualTo("card_declined");
+        assertThat(request.at("/customer/email").asText()).isEqualTo("bob.norman@hostmail.com");
+        assertThat(gate.browse("orderflow.release", key(id))).isEmpty();
+
+        assertOk(gate.postStripe(stripeEvent("payment_intent.succeeded", id, "pi_b" + id, 2000, "USD", now() + 1)));
+        gate.awaitQuiet();
+        assertThat(gate.browse("orderflow.release", key(id))).hasSize(1);
+        assertThat(gate.browse("orderflow.notify.requests", key(id))).hasSize(1);
+    }
+
+    @Test
+    void anAmountMismatchIsNeverReleasedAndParksWithBothAmountsAndAnAlert() throws Exception {
+        // The real fixtures: the Shopify order totals 409.94 USD, the Stripe payment is 20.00 USD... paid twice over.
+        String id = nextId();
+        ObjectNode order = (ObjectNode) GateTestSupport.read(fixture("shopify-orders-create.json"));
+        order.put("id", Long.parseLong(id)).put("financial_status", "pending");
+        ObjectNode payment = (ObjectNode) GateTestSupport.read(fixture("stripe-payment_intent.succeeded.with-order-metadata.json"));
+        ((ObjectNode) payment.at("/data/object/metadata")).put("order_id", id);
+        ((ObjectNode) payment.at("/data/object")).put("amount", 81988).put("amount_received", 81988);
+        double alertsBefore = alerts();
+
+        assertOk(gate.postShopify(order, "orders/create"));
+        assertOk(gate.postStripe(payment));
+        gate.awaitQuiet();
+
+        assertThat(gate.browse("orderflow.release", key(id))).isEmpty();
+        List<TextMessage> parked = gate.browse("orderflow.review", key(id));
+        assertThat(parked).hasSize(1);
+        assertThat(parked.get(0).getStringProperty("orderflowReason"))
+                .contains("amount mismatch").contains("409.94 USD").contains("819.88 USD");
+        assertThat(alerts()).isEqualTo(alertsBefore + 1);
+    }
+
+    @Test
+    void anOrderCancelledBeforeItWasPaidIsNeverReleasedAndALatePaymentIsParked() throws Exception {
+        String id = nextId();
+        assertOk(gate.postShopify(shopifyOrder(id, "pending", "2026-11-28T10:00:00Z", 1, "20.00", "20.00"), "orders/create"));
+        ObjectNode cancelled = shopifyOrder(id, "voided", "2026-11-28T10:10:00Z", 1, "20.00", "20.00");
+        cancelled.put("cancelled_at", "2026-11-28T10:10:00Z").put("cancel_reason", "customer");
+        assertOk(gate.postShopify(cancelled, "orders/cancelled"));
+        gate.awaitQuiet();
+        assertThat(gate.state(key(id)).get("closed").asText()).isEqualTo("cancelled");
+
+        assertOk(gate.postStripe(stripeEvent("payment_intent.succeeded", id, "pi_" + id, 2000, "USD", now())));
+        gate.awaitQuiet();
+
+        assertThat(gate.browse("orderflow.release", key(id))).isEmpty();
+        assertThat(gate.browse("orderflow.review", key(id))).singleElement()
+                .satisfies(m -> assertThat(m.getStringProperty("orderflowReason")).contains("payment received"));
+    }
+
+    @Test
+    void aRefundAfterReleaseBecomesACancellationForTheLaterStages() throws Exception {
+        String id = nextId();
+        assertOk(gate.postShopify(shopifyOrder(id, "pending", "2026-11-28T10:00:00Z", 1, "20.00", "20.00"), "orders/create"));
+        assertOk(gate.postStripe(stripeEvent("payment_intent.succeeded", id, "pi_" + id, 2000, "USD", now())));
+        gate.awaitQuiet();
+        assertThat(gate.browse("orderflow.release", key(id))).hasSize(1);
+
+        assertOk(gate.postStripe(chargeRefunded(id, "pi_" + id, 2000, 2000, "USD")));
+        assertOk(gate.postStripe(chargeRefunded(id, "pi_" + id, 2000, 2000, "USD")));
+        gate.awaitQuiet();
+
+        List<TextMessage> cancellations = gate.browse("orderflow.order.cancellations", key(id));
+        assertThat(cancellations).hasSize(1);
+        assertThat(body(cancellations.get(0)).get("reason").asText()).isEqualTo("refunded");
+        assertThat(body(cancellations.get(0)).get("erpReference").asText()).isEqualTo("test-shopify-1001");
+    }
+
+    @Test
+    void aZeroTotalOrderCountsAsPaid() throws Exception {
+        String id = nextId();
+        assertOk(gate.postShopify(shopifyOrder(id, "pending", "2026-11-28T10:00:00Z", 1, "0.00", "0.00"), "orders/create"));
+        gate.awaitQuiet();
+        assertThat(gate.browse("orderflow.release", key(id))).singleElement()
+                .satisfies(m -> assertThat(m.getStringProperty("orderflowReleaseReason")).isEqualTo("zero total"));
+    }
+
+    @Test
+    void aStaleWoocommerceUpdateNeverMovesAnOrderBackwards() throws Exception {
+        String id = nextId();
+        String wooKey = "test-woo:" + id;
+        assertOk(gate.postWoo(wooOrder(id, "processing", "2026-11-28T10:05:00", "stripe", "29.35"), "order.created"));
+        gate.awaitQuiet();
+        assertThat(gate.browse("orderflow.release", wooKey)).hasSize(1);
+
+        // Built at delivery time, an older "pending" snapshot, then a newer one still saying pending.
+        assertOk(gate.postWoo(wooOrder(id, "pending", "2026-11-28T10:00:00", "stripe", "29.35"), "order.updated"));
+        assertOk(gate.postWoo(wooOrder(id, "pending", "2026-11-28T10:09:00", "stripe", "29.35"), "order.updated"));
+        gate.awaitQuiet();
+
+        JsonNode state = gate.state(wooKey);
+        assertThat(state.get("shopPaymentStatus").asText()).isEqualTo("paid");
+        assertThat(gate.browse("orderflow.release", wooKey)).hasSize(1);
+        assertThat(gate.browse("orderflow.review", wooKey)).isEmpty();
+        assertThat(gate.browse("orderflow.order.cancellations", wooKey)).isEmpty();
+    }
+
+    @Test
+    void anEditAfterReleaseParksForReviewWithBothVersions() throws Exception {
+        String id = nextId();
+        assertOk(gate.postShopify(shopifyOrder(id, "paid", "2026-11-28T10:00:00Z", 1, "20.00", "20.00"), "orders/create"));
+        gate.awaitQuiet();
+        assertOk(gate.postShopify(shopifyOrder(id, "paid", "2026-11-28T11:00:00Z", 3, "20.00", "60.00"), "orders/updated"));
+        gate.awaitQuiet();
+
+        assertThat(gate.browse("orderflow.release", key(id))).hasSize(1);
+        assertThat(gate.browse("orderflow.review", key(id))).singleElement().satisfies(m -> assertThat(
+                m.getStringProperty("orderflowReason")).contains("edited after release")
+                .contains("total 20.00 USD; 1 x IPOD2008GREEN").contains("total 60.00 USD; 3 x IPOD2008GREEN"));
+    }
+
+    @Test
+    void splitPaymentsAreSummedAndEachTransactionCountedOnce() throws Exception {
+        String id = nextId();
+        assertOk(gate.postShopify(shopifyOrder(id, "pending", "2026-11-28T10:00:00Z", 1, "30.00", "30.00"), "orders/create"));
+        // The same PaymentIntent reported twice (two events): one transaction of 10.00.
+        assertOk(gate.postStripe(stripeEvent("payment_intent.succeeded", id, "pi_1" + id, 1000, "USD", now())));
+        assertOk(gate.postStripe(stripeEvent("payment_intent.succeeded", id, "pi_1" + id, 1000, "USD", now())));
+        assertOk(gate.postStripe(stripeEvent("payment_intent.succeeded", id, "pi_2" + id, 1000, "USD", now())));
+        gate.awaitQuiet();
+        assertThat(gate.browse("orderflow.release", key(id))).isEmpty();
+        assertThat(gate.state(key(id)).get("transactions").size()).isEqualTo(2);
+
+        assertOk(gate.postStripe(stripeEvent("payment_intent.succeeded", id, "pi_3" + id, 1000, "USD", now())));
+        gate.awaitQuiet();
+        assertThat(gate.browse("orderflow.release", key(id))).hasSize(1);
+    }
+
+    @Test
+    void paymentMethodPoliciesDecideAboutAuthorizedAndUnpaidOrders() throws Exception {
+        String cod = nextId();
+        assertOk(gate.postWoo(wooOrder(cod, "processing", "2026-11-28T10:00:00", "cod", "29.35").put("status", "on-hold"),
+                "order.created"));
+        String authorizedDefault = nextId();
+        assertOk(gate.postShopify(shopifyOrder(authorizedDefault, "authorized", "2026-11-28T10:00:00Z", 1, "5.00", "5.00"),
+                "orders/create"));
+        String authorizedBogus = nextId();
+        ObjectNode bogus = shopifyOrder(authorizedBogus, "authorized", "2026-11-28T10:00:00Z", 1, "5.00", "5.00");
+        bogus.put("gateway", "bogus");
+        assertOk(gate.postShopify(bogus, "orders/create"));
+        gate.awaitQuiet();
+
+        assertThat(gate.browse("orderflow.release", "test-woo:" + cod)).singleElement().satisfies(m ->
+                assertThat(m.getStringProperty("orderflowReleaseReason")).contains("releases unpaid"));
+        assertThat(gate.browse("orderflow.release", key(authorizedDefault))).isEmpty();
+        assertThat(gate.browse("orderflow.release", key(authorizedBogus))).singleElement().satisfies(m ->
+                assertThat(m.getStringProperty("orderflowReleaseReason")).contains("authorized"));
+    }
+
+    @Test
+    void anOrderStillUnpaidAtTheDeadlineIsCancelledInTheShopAndTheCustomerIsTold() throws Exception {
+        String id = nextId();
+        String path = "/admin/api/2025-10/orders/" + id + ".json";
+        ObjectNode order = shopifyOrder(id, "pending", "2026-11-28T10:00:00Z", 1, "20.00", "20.00");
+        SHOP.stubFor(get(urlEqualTo(path)).atPriority(1).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("{\"order\":" + order + "}")));
+        assertOk(gate.postShopify(order, "orders/create"));
+
+        gate.awaitState(key(id), s -> "cancelled-unpaid".equals(s.path("closed").asText()));
+
+        SHOP.verify(postRequestedFor(urlEqualTo("/admin/api/2025-10/orders/" + id + "/cancel.json"))
+                .withHeader("X-Shopify-Access-Token", equalTo("shpat_test_token"))
+                .withRequestBody(equalToJson("{\"reason\":\"declined\",\"email\":false,\"restock\":true}")));
+        assertThat(SHOP.findAll(getRequestedFor(urlEqualTo(path))).size()).isGreaterThanOrEqualTo(1);
+        assertThat(gate.browse("orderflow.notify.requests", key(id))).singleElement()
+                .satisfies(m -> assertThat(body(m).get("template").asText()).isEqualTo("order-cancelled-unpaid"));
+        assertThat(gate.browse("orderflow.release", key(id))).isEmpty();
+    }
+
+    // ---- out of order: every order of arrival gives the same outcome, duplicates included -------------------
+
+    static Stream<List<String>> permutationsOfCreatedPaidSucceededFailed() {
+        return permutations(List.of("created", "shop-paid", "payment-succeeded", "payment-failed")).stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("permutationsOfCreatedPaidSucceededFailed")
+    void inAnyOrderOfArrivalAPaidOrderIsReleasedExactlyOnce(List<String> arrival) throws Exception {
+        String id = nextId();
+        stubShopOrder(id, "pending");
+        for (String event : arrival) {
+            for (int copy = 0; copy < 2; copy++) {   // every delivery twice
+                assertOk(send(id, event));
+            }
+        }
+        gate.awaitQuiet();
+        assertThat(gate.browse("orderflow.release", key(id))).hasSize(1);
+        assertThat(gate.browse("orderflow.review", key(id))).isEmpty();
+    }
+
+    static Stream<List<String>> permutationsOfCreatedCancelledSucceeded() {
+        return permutations(List.of("created", "cancelled", "payment-succeeded")).stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("permutationsOfCreatedCancelledSucceeded")
+    void aCancellationWinsOverALatePaymentAndFollowsAnEarlyOne(List<String> arrival) throws Exception {
+        String id = nextId();
+        stubShopOrder(id, "pending");
+        for (String event : arrival) {
+            assertOk(send(id, event));
+            gate.awaitQuiet();
+        }
+        boolean paidBeforeCancelled = arrival.indexOf("payment-succeeded") < arrival.indexOf("cancelled");
+        if (paidBeforeCancelled) {
+            assertThat(gate.browse("orderflow.release", key(id))).hasSize(1);
+            assertThat(gate.browse("orderflow.order.cancellations", key(id))).hasSize(1);
+            assertThat(gate.browse("orderflow.review", key(id))).isEmpty();
+        } else {
+            assertThat(gate.browse("orderflow.release", key(id))).isEmpty();
+            assertThat(gate.browse("orderflow.review", key(id))).singleElement().satisfies(m ->
+                    assertThat(m.getStringProperty("orderflowReason")).contains("payment received"));
+        }
+    }
+
+    private int send(String id, String event) {
+        return switch (event) {
+            case "created" -> gate.postShopify(shopifyOrder(id, "pending", "2026-11-28T10:00:00Z", 1, "20.00", "20.00"), "orders/create");
+            case "shop-paid" -> gate.postShopify(shopifyOrder(id, "paid", "2026-11-28T10:02:00Z", 1, "20.00", "20.00"), "orders/paid");
+            case "cancelled" -> {
+                ObjectNode cancelled = shopifyOrder(id, "voided", "2026-11-28T10:10:00Z", 1, "20.00", "20.00");
+                cancelled.put("cancelled_at", "2026-11-28T10:10:00Z");
+                yield gate.postShopify(cancelled, "orders/cancelled");
+            }
+            case "payment-succeeded" -> gate.postStripe(stripeEvent("payment_intent.succeeded", id, "pi_s" + id, 2000, "USD", now() + 5));
+            case "payment-failed" -> gate.postStripe(stripeEvent("payment_intent.payment_failed", id, "pi_f" + id, 2000, "USD", now()));
+            default -> throw new IllegalArgumentException(event);
+        };
+    }
+
+    private void stubShopOrder(String id, String financialStatus) {
+        SHOP.stubFor(get(urlEqualTo("/admin/api/2025-10/orders/" + id + ".json")).atPriority(1)
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(
+                        "{\"order\":" + shopifyOrder(id, financialStatus, "2026-11-28T10:00:00Z", 1, "20.00", "20.00") + "}")));
+    }
+
+    static List<List<String>> permutations(List<String> items) {
+        if (items.size() <= 1) {
+            return List.of(items);
+        }
+        List<List<String>> result = new ArrayList<>();
+        for (String first : items) {
+            List<String> rest = new ArrayList<>(items);
+            rest.remove(first);
+            for (List<String> tail : permutations(rest)) {
+                List<String> p = new ArrayList<>();
+                p.add(first);
+                p.addAll(tail);
+                result.add(p);
+            }
+        }
+        return result;
+    }
+
+    private double alerts() {
+        return meters.find("orderflow.gate.alerts").counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    private static String nextId() {
+        return String.valueOf(IDS.incrementAndGet());
+    }
+
+    private static String key(String id) {
+        return "test-shopify:" + id;
+    }
+
+    private static long now() {
+        return System.currentTimeMillis() / 1000;
+    }
+}
