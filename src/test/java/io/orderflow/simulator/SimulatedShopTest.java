@@ -20,7 +20,10 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jms.core.JmsTemplate;
 import org.springframework.test.context.ActiveProfiles;
 
-/** The run-without-accounts mode: the simulated shops place orders through signed webhooks and serve their API. */
+/**
+ * The run-without-accounts mode: the simulated shops place orders through signed webhooks and serve their API; the
+ * simulated Stripe pays them with signed events; the payment gate holds unpaid orders and releases paid ones.
+ */
 @CamelSpringBootTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"orderflow.data-dir=target/test-data/sim-${random.uuid}", "spring.artemis.embedded.server-id=4"})
@@ -39,13 +42,21 @@ class SimulatedShopTest {
                 .POST(HttpRequest.BodyPublishers.noBody())).body());
         assertThat(placed.get("webhookStatus").asInt()).isEqualTo(200);
 
+        // Unpaid: the payment gate holds it.
+        String orderKey = placed.get("orderKey").asText();
+        JsonNode state = awaitGateState(orderKey);
+        assertThat(state.get("lastDecision").asText()).isEqualTo("wait");
+        assertThat(state.at("/order/currency").asText()).isEqualTo("EUR");
+        assertThat(state.at("/order/lines/0/sku").asText()).isEqualTo("SKU-1");
+
+        // The simulated Stripe takes the payment and sends its signed event: the order is released.
+        JsonNode paid = json(send(HttpRequest.newBuilder(uri("/sim/payment/stripe/payments?orderKey=" + orderKey
+                + "&amount=25.00&currency=EUR")).POST(HttpRequest.BodyPublishers.noBody())).body());
+        assertThat(paid.get("webhookStatus").asInt()).isEqualTo(200);
         jms.setReceiveTimeout(15_000);
-        var event = (TextMessage) jms.receiveSelected("orderflow.order.events", "orderKey = '" + placed.get("orderKey").asText() + "'");
-        assertThat(event).isNotNull();
-        JsonNode order = json(event.getText());
-        assertThat(order.get("currency").asText()).isEqualTo("EUR");
-        assertThat(order.get("payment").get("status").asText()).isEqualTo("pending");
-        assertThat(order.get("lines").get(0).get("sku").asText()).isEqualTo("SKU-1");
+        var released = (TextMessage) jms.receiveSelected("orderflow.release", "orderKey = '" + orderKey + "'");
+        assertThat(released).isNotNull();
+        assertThat(released.getStringProperty("orderflowReleaseReason")).contains("gateway (25.00 EUR)");
 
         String path = "/sim/shopify/demo-shopify/admin/api/2024-01/orders/" + placed.get("orderId").asText() + ".json";
         HttpResponse<String> api = send(HttpRequest.newBuilder(uri(path)).header("X-Shopify-Access-Token", "shpat_demo_token"));
@@ -63,14 +74,27 @@ class SimulatedShopTest {
         assertThat(placed.get("webhookStatus").asInt()).isEqualTo(200);
 
         jms.setReceiveTimeout(15_000);
-        var event = (TextMessage) jms.receiveSelected("orderflow.order.events", "orderKey = '" + placed.get("orderKey").asText() + "'");
-        assertThat(json(event.getText()).get("payment").get("status").asText()).isEqualTo("paid");
+        var released = (TextMessage) jms.receiveSelected("orderflow.release", "orderKey = '" + placed.get("orderKey").asText() + "'");
+        assertThat(json(released.getText()).get("payment").get("status").asText()).isEqualTo("paid");
 
         String auth = "Basic " + Base64.getEncoder().encodeToString("ck_demo:cs_demo".getBytes(StandardCharsets.UTF_8));
         HttpResponse<String> api = send(HttpRequest.newBuilder(uri("/sim/woocommerce/demo-woo/wp-json/wc/v3/orders/"
                 + placed.get("orderId").asText())).header("Authorization", auth));
         assertThat(api.statusCode()).isEqualTo(200);
         assertThat(json(api.body()).get("status").asText()).isEqualTo("processing");
+    }
+
+    private JsonNode awaitGateState(String orderKey) throws InterruptedException {
+        for (int i = 0; i < 150; i++) {
+            String state = jms.browseSelected("orderflow.gate.state", "orderKey = '" + orderKey + "'",
+                    (session, browser) -> browser.getEnumeration().hasMoreElements()
+                            ? ((TextMessage) browser.getEnumeration().nextElement()).getText() : null);
+            if (state != null) {
+                return json(state);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the gate never saw " + orderKey);
     }
 
     private URI uri(String path) {
