@@ -49,15 +49,8 @@ class BrokerRestartPersistenceTest {
         try (ConfigurableApplicationContext second = start()) {
             JmsTemplate jms = second.getBean(JmsTemplate.class);
             // Normalised and seen by the payment gate after the restart (the order is authorized only: it waits).
-            String state = null;
-            for (int i = 0; i < 150 && state == null; i++) {
-                state = jms.browseSelected("orderflow.gate.state", "orderKey = 'test-shopify:450789469'",
-                        (session, browser) -> browser.getEnumeration().hasMoreElements()
-                                ? ((TextMessage) browser.getEnumeration().nextElement()).getText() : null);
-                Thread.sleep(100);
-            }
-            assertThat(state).isNotNull();
-            assertThat(json(state).at("/order/erpReference").asText()).isEqualTo("test-shopify-1001");
+            var state = io.orderflow.support.GateStates.awaitState(jms, "test-shopify:450789469", st -> true);
+            assertThat(state.at("/order/erpReference").asText()).isEqualTo("test-shopify-1001");
 
             Broker broker = new Broker(second.getBean(EmbeddedActiveMQ.class));
             long before = broker.added("orderflow.intake.shop");

@@ -141,23 +141,11 @@ class GateTestSupport {
     }
 
     JsonNode state(String orderKey) {
-        String text = jms.browseSelected("orderflow.gate.state", "orderKey = '" + orderKey + "'", (session, browser) -> {
-            var e = browser.getEnumeration();
-            return e.hasMoreElements() ? ((TextMessage) e.nextElement()).getText() : null;
-        });
-        return text == null ? null : read(text.getBytes(StandardCharsets.UTF_8));
+        return io.orderflow.support.GateStates.state(jms, orderKey);
     }
 
     JsonNode awaitState(String orderKey, Predicate<JsonNode> condition) throws InterruptedException {
-        JsonNode state = null;
-        for (int i = 0; i < 300; i++) {
-            state = state(orderKey);
-            if (state != null && condition.test(state)) {
-                return state;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("gate state of " + orderKey + " never matched; last: " + state);
+        return io.orderflow.support.GateStates.awaitState(jms, orderKey, condition);
     }
 
     /** All messages for an order on a queue, without consuming them. */

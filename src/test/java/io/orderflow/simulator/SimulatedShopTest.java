@@ -44,7 +44,7 @@ class SimulatedShopTest {
 
         // Unpaid: the payment gate holds it.
         String orderKey = placed.get("orderKey").asText();
-        JsonNode state = awaitGateState(orderKey);
+        JsonNode state = io.orderflow.support.GateStates.awaitState(jms, orderKey, st -> true);
         assertThat(state.get("lastDecision").asText()).isEqualTo("wait");
         assertThat(state.at("/order/currency").asText()).isEqualTo("EUR");
         assertThat(state.at("/order/lines/0/sku").asText()).isEqualTo("SKU-1");
@@ -82,19 +82,6 @@ class SimulatedShopTest {
                 + placed.get("orderId").asText())).header("Authorization", auth));
         assertThat(api.statusCode()).isEqualTo(200);
         assertThat(json(api.body()).get("status").asText()).isEqualTo("processing");
-    }
-
-    private JsonNode awaitGateState(String orderKey) throws InterruptedException {
-        for (int i = 0; i < 150; i++) {
-            String state = jms.browseSelected("orderflow.gate.state", "orderKey = '" + orderKey + "'",
-                    (session, browser) -> browser.getEnumeration().hasMoreElements()
-                            ? ((TextMessage) browser.getEnumeration().nextElement()).getText() : null);
-            if (state != null) {
-                return json(state);
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the gate never saw " + orderKey);
     }
 
     private URI uri(String path) {
