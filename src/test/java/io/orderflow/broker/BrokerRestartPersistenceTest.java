@@ -2,7 +2,6 @@ package io.orderflow.broker;
 
 import static io.orderflow.support.Webhooks.fixture;
 import static io.orderflow.support.Webhooks.hmacBase64;
-import static io.orderflow.support.Webhooks.json;
 import static io.orderflow.support.Webhooks.post;
 import static io.orderflow.support.Webhooks.shopifyHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,7 +12,6 @@ import java.util.Map;
 
 import io.orderflow.OrderflowApplication;
 import io.orderflow.support.Broker;
-import jakarta.jms.TextMessage;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
