@@ -21,6 +21,10 @@ public final class BrokerAddresses {
     public static final String GATE_STATE = "orderflow.gate.state";
     /** Orders released by the payment gate, in their latest version: the ERP stage's input. */
     public static final String RELEASE = "orderflow.release";
+    /** Orders confirmed in the ERP with their stock reserved: the fulfilment stage's input. */
+    public static final String ALLOCATED = "orderflow.allocated";
+    /** New available quantities per SKU to push to the shop. */
+    public static final String STOCK_LEVELS = "orderflow.stock.levels";
     /** Cancellations (cancelled or refunded after release) for the stages after the gate. */
     public static final String CANCELLATIONS = "orderflow.order.cancellations";
     /** Requests to tell a customer something (payment failed, order cancelled): the notify stage's input. */
@@ -33,7 +37,7 @@ public final class BrokerAddresses {
     public static final String EXPIRED = "orderflow.expired";
 
     public static final List<String> ALL = List.of(SHOP_INTAKE, PAYMENT_INTAKE, ORDER_EVENTS, GATE_STATE, RELEASE,
-            CANCELLATIONS, NOTIFICATIONS, REVIEW, DEAD_LETTER, EXPIRED);
+            ALLOCATED, STOCK_LEVELS, CANCELLATIONS, NOTIFICATIONS, REVIEW, DEAD_LETTER, EXPIRED);
 
     private BrokerAddresses() {
     }

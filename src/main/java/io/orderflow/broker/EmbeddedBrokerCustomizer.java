@@ -50,6 +50,9 @@ public class EmbeddedBrokerCustomizer implements ArtemisConfigurationCustomizer 
                 standardSettings(broker).setIDCacheSize(broker.getShopIntakeIdCacheSize()));
         config.addAddressSetting(BrokerAddresses.PAYMENT_INTAKE,
                 standardSettings(broker).setIDCacheSize(broker.getPaymentIntakeIdCacheSize()));
+        // An ERP outage must not dead-letter released orders: the ERP stage's circuit breaker suspends consumption,
+        // and the consumer itself parks a message after max-delivery-attempts for any other failure.
+        config.addAddressSetting(BrokerAddresses.RELEASE, standardSettings(broker).setMaxDeliveryAttempts(-1));
         // Parked messages stay until a person looks at them: no redelivery limit, so no dead-letter loop.
         config.addAddressSetting(BrokerAddresses.DEAD_LETTER, standardSettings(broker).setMaxDeliveryAttempts(-1));
         config.addAddressSetting(BrokerAddresses.EXPIRED, standardSettings(broker).setMaxDeliveryAttempts(-1));

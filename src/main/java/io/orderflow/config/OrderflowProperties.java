@@ -22,6 +22,7 @@ public class OrderflowProperties {
     private Map<String, Channel> channels = new LinkedHashMap<>();
     private Map<String, PaymentProvider> paymentProviders = new LinkedHashMap<>();
     private final Gate gate = new Gate();
+    private final Erp erp = new Erp();
 
     public String getDataDir() { return dataDir; }
     public void setDataDir(String dataDir) { this.dataDir = dataDir; }
@@ -36,6 +37,7 @@ public class OrderflowProperties {
     public Map<String, PaymentProvider> getPaymentProviders() { return paymentProviders; }
     public void setPaymentProviders(Map<String, PaymentProvider> paymentProviders) { this.paymentProviders = paymentProviders; }
     public Gate getGate() { return gate; }
+    public Erp getErp() { return erp; }
 
     public static class Intake {
         private int maxBodyBytes = 1024 * 1024;
@@ -190,4 +192,77 @@ public class OrderflowProperties {
     }
 
     public enum UnpaidAction { review, cancel }
+
+    /** The company's ERP: where released orders become confirmed sales orders with reserved stock. */
+    public static class Erp {
+        /** none (the ERP stage does not run; released orders wait), odoo or erpnext. */
+        private ErpKind kind = ErpKind.none;
+        private String url;
+        /** Odoo: jsonrpc (/jsonrpc, Odoo up to 18) or json2 (/json/2, Odoo 19+). */
+        private OdooApi odooApi = OdooApi.jsonrpc;
+        /** Odoo database name. */
+        private String database;
+        /** Odoo login (JSON-RPC). */
+        private String username;
+        /** Odoo API key; ERPNext API key. */
+        private String apiKey;
+        /** ERPNext API secret. */
+        private String apiSecret;
+        /** ERPNext company and warehouse of the sales orders. */
+        private String company;
+        private String warehouse;
+        /** backorder: confirm and ship what is there; hold: keep the order unconfirmed and park it for review. */
+        private ShortagePolicy shortagePolicy = ShortagePolicy.backorder;
+        /** Outbound rate limit, requests per second to the ERP. */
+        private int maxRequestsPerSecond = 10;
+        private java.time.Duration timeout = java.time.Duration.ofSeconds(20);
+        /** Circuit breaker: this many ERP failures within the window suspend the ERP consumer... */
+        private int circuitFailureThreshold = 3;
+        private java.time.Duration circuitFailureWindow = java.time.Duration.ofMinutes(1);
+        /** ...and one order is tried again this long after. */
+        private java.time.Duration circuitHalfOpenAfter = java.time.Duration.ofSeconds(30);
+
+        public ErpKind getKind() { return kind; }
+        public void setKind(ErpKind kind) { this.kind = kind; }
+        public boolean isEnabled() { return kind != ErpKind.none; }
+        public String getUrl() { return url; }
+        public void setUrl(String url) { this.url = url; }
+        public OdooApi getOdooApi() { return odooApi; }
+        public void setOdooApi(OdooApi odooApi) { this.odooApi = odooApi; }
+        public String getDatabase() { return database; }
+        public void setDatabase(String database) { this.database = database; }
+        public String getUsername() { return username; }
+        public void setUsername(String username) { this.username = username; }
+        public String getApiKey() { return apiKey; }
+        public void setApiKey(String apiKey) { this.apiKey = apiKey; }
+        public String getApiSecret() { return apiSecret; }
+        public void setApiSecret(String apiSecret) { this.apiSecret = apiSecret; }
+        public String getCompany() { return company; }
+        public void setCompany(String company) { this.company = company; }
+        public String getWarehouse() { return warehouse; }
+        public void setWarehouse(String warehouse) { this.warehouse = warehouse; }
+        public ShortagePolicy getShortagePolicy() { return shortagePolicy; }
+        public void setShortagePolicy(ShortagePolicy shortagePolicy) { this.shortagePolicy = shortagePolicy; }
+        public int getMaxRequestsPerSecond() { return maxRequestsPerSecond; }
+        public void setMaxRequestsPerSecond(int v) { this.maxRequestsPerSecond = v; }
+        public java.time.Duration getTimeout() { return timeout; }
+        public void setTimeout(java.time.Duration timeout) { this.timeout = timeout; }
+        public int getCircuitFailureThreshold() { return circuitFailureThreshold; }
+        public void setCircuitFailureThreshold(int v) { this.circuitFailureThreshold = v; }
+        public java.time.Duration getCircuitFailureWindow() { return circuitFailureWindow; }
+        public void setCircuitFailureWindow(java.time.Duration v) { this.circuitFailureWindow = v; }
+        public java.time.Duration getCircuitHalfOpenAfter() { return circuitHalfOpenAfter; }
+        public void setCircuitHalfOpenAfter(java.time.Duration v) { this.circuitHalfOpenAfter = v; }
+
+        @Override
+        public String toString() {
+            return "Erp[kind=" + kind + ", url=" + url + ", credentials hidden]";
+        }
+    }
+
+    public enum ErpKind { none, odoo, erpnext }
+
+    public enum OdooApi { jsonrpc, json2 }
+
+    public enum ShortagePolicy { backorder, hold }
 }

@@ -28,7 +28,7 @@ class BrokerPropertiesTest {
         assertThat(external.isPersistIDCache()).isEqualTo(embedded.isPersistIDCache()).isTrue();
         assertThat(external.getIDCacheSize()).isEqualTo(embedded.getIDCacheSize());
         for (String match : List.of("#", BrokerAddresses.SHOP_INTAKE, BrokerAddresses.PAYMENT_INTAKE,
-                BrokerAddresses.DEAD_LETTER, BrokerAddresses.EXPIRED)) {
+                BrokerAddresses.RELEASE, BrokerAddresses.DEAD_LETTER, BrokerAddresses.EXPIRED)) {
             AddressSettings e = external.getAddressSettings().get(match);
             AddressSettings i = embedded.getAddressSettings().get(match);
             assertThat(e).as("address setting " + match).isNotNull();

@@ -103,6 +103,9 @@ class MappingGoldenExamplesTest {
                 "mapping output changed for " + input + " (actual output written to " + actualFile + ")");
         // A canonical event must pass its schema; an example without an orderKey shows an input that the schema
         // rejects (the route parks it for review), so it must fail it.
+        if (!expected.has("schemaVersion")) {
+            return; // an ERP/WMS request body, not a canonical event: its shape is the golden example itself
+        }
         String event = expected.path("event").asText();
         String schema = event.startsWith("payment.") ? "canonical-payment.schema.json" : "canonical-order.schema.json";
         String uri = "json-validator:file:" + MAPPINGS.resolve(schema);

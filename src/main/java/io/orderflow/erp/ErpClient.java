@@ -1,0 +1,42 @@
+package io.orderflow.erp;
+
+import java.math.BigDecimal;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * What the ERP stage needs from an ERP. One implementation per ERP holds its protocol (sessions, envelopes, error
+ * decoding); request bodies that are data come from the mappings in mappings/.
+ * Every method may throw {@link ErpUnavailableException} (retry later) or {@link ErpRejectedException} (review).
+ */
+public interface ErpClient {
+
+    /** The sales order carrying this external reference, if the ERP has one. */
+    Optional<ErpOrder> findOrder(String reference);
+
+    /** The customer with the order's e-mail, created (with its addresses) if missing. Returns the ERP's id. */
+    String findOrCreateCustomer(JsonNode order);
+
+    /** The ERP products for these SKUs (only those found), with the quantity free to reserve. */
+    Map<String, ErpProduct> products(Collection<String> skus);
+
+    /** Creates the sales order (not yet confirmed) with the order's ERP reference. */
+    ErpOrder createOrder(JsonNode order, String customerId, Map<String, ErpProduct> products);
+
+    /** Confirms the order and reserves its stock; a no-op for what is already done. */
+    void confirmAndReserve(ErpOrder order);
+
+    /** False only when no ERP is configured: the ERP stage then does not start (route autoStartup). */
+    default boolean isConfigured() {
+        return true;
+    }
+
+    record ErpProduct(String id, String sku, BigDecimal freeQuantity) {
+    }
+
+    record ErpOrder(String id, String name, boolean confirmed) {
+    }
+}

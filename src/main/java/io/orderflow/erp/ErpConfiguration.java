@@ -1,0 +1,52 @@
+package io.orderflow.erp;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.orderflow.config.OrderflowProperties;
+import org.apache.camel.throttling.ThrottlingExceptionRoutePolicy;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The ERP client chosen by orderflow.erp.kind, and the ERP stage's circuit breaker. */
+@Configuration
+public class ErpConfiguration {
+
+    @Bean
+    ErpClient erpClient(OrderflowProperties properties, ObjectMapper mapper, ErpMappings mappings) {
+        OrderflowProperties.Erp erp = properties.getErp();
+        return switch (erp.getKind()) {
+            case odoo -> new OdooClient(erp, new ErpHttp(erp), mapper, mappings);
+            case erpnext -> new ErpNextClient(erp, new ErpHttp(erp), mapper, mappings);
+            case none -> new NoErp();
+        };
+    }
+
+    /**
+     * Circuit breaker of route erp-stage (routePolicy): after circuit-failure-threshold ERP failures
+     * (ErpUnavailableException) within circuit-failure-window the route's consumer is suspended, so orders wait on
+     * the broker instead of burning delivery attempts; after circuit-half-open-after one order is tried, and a success
+     * resumes consumption.
+     */
+    @Bean
+    ThrottlingExceptionRoutePolicy erpCircuitBreaker(OrderflowProperties properties) {
+        OrderflowProperties.Erp erp = properties.getErp();
+        ThrottlingExceptionRoutePolicy policy = new ThrottlingExceptionRoutePolicy(erp.getCircuitFailureThreshold(),
+                erp.getCircuitFailureWindow().toMillis(), erp.getCircuitHalfOpenAfter().toMillis(),
+                java.util.List.of(ErpUnavailableException.class));
+        return policy;
+    }
+
+    /** orderflow.erp.kind=none: the ERP stage does not start; this client is never called. */
+    static final class NoErp implements ErpClient {
+        @Override public java.util.Optional<ErpOrder> findOrder(String reference) { throw none(); }
+        @Override public String findOrCreateCustomer(com.fasterxml.jackson.databind.JsonNode order) { throw none(); }
+        @Override public java.util.Map<String, ErpProduct> products(java.util.Collection<String> skus) { throw none(); }
+        @Override public ErpOrder createOrder(com.fasterxml.jackson.databind.JsonNode o, String c,
+                java.util.Map<String, ErpProduct> p) { throw none(); }
+        @Override public void confirmAndReserve(ErpOrder order) { throw none(); }
+        @Override public boolean isConfigured() { return false; }
+
+        private static IllegalStateException none() {
+            return new IllegalStateException("no ERP is configured (orderflow.erp.kind=none)");
+        }
+    }
+}

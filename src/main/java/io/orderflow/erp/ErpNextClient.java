@@ -1,0 +1,175 @@
+package io.orderflow.erp;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.orderflow.config.OrderflowProperties;
+
+/**
+ * ERPNext (Frappe REST): {@code /api/resource/<DocType>} with {@code Authorization: token key:secret}; answers wrap
+ * in {@code {"data": ...}}. The sales order is created as a draft (docstatus 0) with {@code po_no} = the ERP
+ * reference and {@code reserve_stock: 1}, then submitted ({@code docstatus: 1}), which reserves its stock (ERPNext
+ * 15 stock reservation). Free quantity per item is {@code actual_qty - reserved_qty} of its Bin in the configured
+ * warehouse. 417 (ValidationError) and other 4xx are business refusals, parked for review with ERPNext's message.
+ */
+public class ErpNextClient implements ErpClient {
+
+    private final OrderflowProperties.Erp settings;
+    private final ErpHttp http;
+    private final ObjectMapper mapper;
+    private final ErpMappings mappings;
+
+    public ErpNextClient(OrderflowProperties.Erp settings, ErpHttp http, ObjectMapper mapper, ErpMappings mappings) {
+        this.settings = settings;
+        this.http = http;
+        this.mapper = mapper;
+        this.mappings = mappings;
+    }
+
+    @Override
+    public Optional<ErpOrder> findOrder(String reference) {
+        JsonNode found = list("Sales Order", List.of(List.of("po_no", "=", reference)), List.of("name", "docstatus"));
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ErpOrder(found.get(0).path("name").asText(), found.get(0).path("name").asText(),
+                found.get(0).path("docstatus").asInt() == 1));
+    }
+
+    @Override
+    public String findOrCreateCustomer(JsonNode order) {
+        String email = order.at("/customer/email").asText();
+        JsonNode found = list("Customer", List.of(List.of("email_id", "=", email)), List.of("name"));
+        if (!found.isEmpty()) {
+            return found.get(0).path("name").asText();
+        }
+        String customer = request("POST", "/api/resource/Customer", mappings.map("erpnext-customer.jsonata", order))
+                .path("data").path("name").asText();
+        ObjectNode input = mapper.createObjectNode().put("customer", customer);
+        input.set("order", order);
+        JsonNode addresses = mappings.map("erpnext-addresses.jsonata", input);
+        for (JsonNode address : addresses) {
+            request("POST", "/api/resource/Address", address);
+        }
+        return customer;
+    }
+
+    @Override
+    public Map<String, ErpProduct> products(Collection<String> skus) {
+        JsonNode items = list("Item", List.of(List.of("item_code", "in", skus)), List.of("item_code"));
+        List<List<Object>> binFilter = new java.util.ArrayList<>();
+        binFilter.add(List.of("item_code", "in", skus));
+        if (settings.getWarehouse() != null) {
+            binFilter.add(List.of("warehouse", "=", settings.getWarehouse()));
+        }
+        JsonNode bins = list("Bin", binFilter, List.of("item_code", "actual_qty", "reserved_qty"));
+        Map<String, BigDecimal> free = new LinkedHashMap<>();
+        for (JsonNode bin : bins) {
+            free.merge(bin.path("item_code").asText(),
+                    bin.path("actual_qty").decimalValue().subtract(bin.path("reserved_qty").decimalValue()), BigDecimal::add);
+        }
+        Map<String, ErpProduct> products = new LinkedHashMap<>();
+        for (JsonNode item : items) {
+            String code = item.path("item_code").asText();
+            products.put(code, new ErpProduct(code, code, free.getOrDefault(code, BigDecimal.ZERO)));
+        }
+        return products;
+    }
+
+    @Override
+    public ErpOrder createOrder(JsonNode order, String customerId, Map<String, ErpProduct> products) {
+        ObjectNode input = mapper.createObjectNode().put("customer", customerId)
+                .put("company", settings.getCompany()).put("warehouse", settings.getWarehouse());
+        input.set("order", order);
+        JsonNode created = request("POST", "/api/resource/Sales%20Order", mappings.map("erpnext-sales-order.jsonata", input));
+        String name = created.path("data").path("name").asText();
+        return new ErpOrder(name, name, false);
+    }
+
+    @Override
+    public void confirmAndReserve(ErpOrder order) {
+        if (!order.confirmed()) {
+            request("PUT", "/api/resource/Sales%20Order/" + encode(order.id()),
+                    mapper.createObjectNode().put("docstatus", 1));
+        }
+    }
+
+    private JsonNode list(String doctype, List<? extends List<?>> filters, List<String> fields) {
+        String query = "?filters=" + encode(json(filters)) + "&fields=" + encode(json(fields)) + "&limit_page_length=500";
+        return request("GET", "/api/resource/" + encode(doctype).replace("+", "%20") + query, null).path("data");
+    }
+
+    private JsonNode request(String method, String path, JsonNode body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path))
+                .header("Accept", "application/json")
+                .header("Authorization", "token " + settings.getApiKey() + ":" + settings.getApiSecret());
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
+        }
+        HttpResponse<String> response = http.send(request);
+        JsonNode answer = parse(response.body());
+        if (response.statusCode() >= 400) {
+            throw new ErpRejectedException("ERPNext " + method + " " + path.replaceAll("\\?.*", "") + " answered HTTP "
+                    + response.statusCode() + ": " + message(answer));
+        }
+        return answer;
+    }
+
+    /** Frappe puts the human message in _server_messages (a JSON list of JSON objects) or exception. */
+    private String message(JsonNode answer) {
+        String serverMessages = answer.path("_server_messages").asText(null);
+        if (serverMessages != null) {
+            try {
+                JsonNode list = mapper.readTree(serverMessages);
+                if (list.isArray() && !list.isEmpty()) {
+                    JsonNode first = list.get(0).isTextual() ? mapper.readTree(list.get(0).asText()) : list.get(0);
+                    return first.path("message").asText(first.toString());
+                }
+            } catch (IOException notJson) {
+                return serverMessages;
+            }
+        }
+        return answer.path("exception").asText(answer.path("exc_type").asText("no message"));
+    }
+
+    private JsonNode parse(String body) {
+        try {
+            return mapper.readTree(body == null || body.isBlank() ? "{}" : body);
+        } catch (IOException e) {
+            return mapper.createObjectNode().put("exception", body.length() > 200 ? body.substring(0, 200) : body);
+        }
+    }
+
+    private String json(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private String base() {
+        String url = settings.getUrl();
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}

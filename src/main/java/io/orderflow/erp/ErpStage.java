@@ -1,0 +1,143 @@
+package io.orderflow.erp;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.orderflow.config.OrderflowProperties;
+import io.orderflow.config.OrderflowProperties.ShortagePolicy;
+import io.orderflow.review.UnprocessableEventException;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The ERP stage's steps (route {@code erp-stage}) for one released order:
+ * <ol>
+ * <li>look the ERP reference up first: an order that exists is never created again (duplicates, redelivery, replay,
+ * and a crash between the ERP's answer and our commit all end here);</li>
+ * <li>resolve every SKU to an ERP product; unknown SKUs park the order for review, naming them;</li>
+ * <li>find or create the customer by e-mail (with addresses), create the sales order;</li>
+ * <li>compare the free quantities with the order: a shortage follows orderflow.erp.shortage-policy (backorder:
+ * confirm and ship what is there, alert ops, tell the customer; hold: leave the order unconfirmed and park it);</li>
+ * <li>confirm and reserve, then read the free quantities back for the shop.</li>
+ * </ol>
+ * Leaves the allocated event as the body and, as variables, the stock levels to push to the shop and a backorder
+ * notification if any.
+ */
+@Component("erpStage")
+public class ErpStage {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ErpStage.class);
+
+    private final ErpClient erp;
+    private final ObjectMapper mapper;
+    private final OrderflowProperties.Erp settings;
+    private final MeterRegistry meters;
+
+    public ErpStage(ErpClient erp, ObjectMapper mapper, OrderflowProperties properties, MeterRegistry meters) {
+        this.erp = erp;
+        this.mapper = mapper;
+        this.settings = properties.getErp();
+        this.meters = meters;
+    }
+
+    public void process(Exchange exchange) throws IOException {
+        JsonNode order = mapper.readTree(exchange.getMessage().getBody(String.class));
+        String reference = order.path("erpReference").asText();
+        String orderKey = order.path("orderKey").asText();
+
+        Map<String, BigDecimal> needed = new LinkedHashMap<>();
+        List<String> blank = new ArrayList<>();
+        for (JsonNode line : order.path("lines")) {
+            String sku = line.path("sku").asText();
+            if (sku.isBlank()) {
+                blank.add(line.path("name").asText());
+            } else {
+                needed.merge(sku, line.path("quantity").decimalValue(), BigDecimal::add);
+            }
+        }
+        if (!blank.isEmpty()) {
+            throw new UnprocessableEventException("lines without SKU: " + blank);
+        }
+
+        Optional<ErpClient.ErpOrder> existing = erp.findOrder(reference);
+        Map<String, ErpClient.ErpProduct> products = erp.products(needed.keySet());
+        TreeSet<String> unknown = new TreeSet<>(needed.keySet());
+        unknown.removeAll(products.keySet());
+        if (!unknown.isEmpty()) {
+            throw new UnprocessableEventException("unknown SKUs in the ERP: " + String.join(", ", unknown)
+                    + " (create the products, then replay)");
+        }
+
+        ErpClient.ErpOrder erpOrder;
+        if (existing.isPresent()) {
+            erpOrder = existing.get();
+            LOG.info("ERP order {} for {} exists already (reference {}): not created again", erpOrder.id(), orderKey, reference);
+        } else {
+            String customer = erp.findOrCreateCustomer(order);
+            erpOrder = erp.createOrder(order, customer, products);
+            LOG.info("ERP order {} created for {} (reference {})", erpOrder.id(), orderKey, reference);
+        }
+
+        Map<String, BigDecimal> shortages = new LinkedHashMap<>();
+        if (!erpOrder.confirmed()) {
+            needed.forEach((sku, quantity) -> {
+                BigDecimal free = products.get(sku).freeQuantity();
+                if (free.compareTo(quantity) < 0) {
+                    shortages.put(sku, quantity.subtract(free.max(BigDecimal.ZERO)));
+                }
+            });
+        }
+        if (!shortages.isEmpty()) {
+            meters.counter("orderflow.erp.shortages", "policy", settings.getShortagePolicy().name()).increment();
+            LOG.warn("OPS ALERT: order {} short of stock: {} (policy {})", orderKey, shortages, settings.getShortagePolicy());
+            if (settings.getShortagePolicy() == ShortagePolicy.hold) {
+                throw new UnprocessableEventException("held for stock: short of " + shortages
+                        + "; the ERP order " + erpOrder.id() + " stays unconfirmed; replay when stock has arrived");
+            }
+        }
+        erp.confirmAndReserve(erpOrder);
+
+        Map<String, ErpClient.ErpProduct> after = erp.products(needed.keySet());
+        ObjectNode allocated = mapper.createObjectNode()
+                .put("orderKey", orderKey)
+                .put("erpReference", reference)
+                .put("erpKind", settings.getKind().name())
+                .put("erpOrderId", erpOrder.id())
+                .put("backordered", !shortages.isEmpty());
+        ArrayNode lines = allocated.putArray("lines");
+        needed.forEach((sku, quantity) -> {
+            BigDecimal short_ = shortages.getOrDefault(sku, BigDecimal.ZERO);
+            lines.addObject().put("sku", sku).put("quantity", quantity.toPlainString())
+                    .put("reserved", quantity.subtract(short_).toPlainString())
+                    .put("backordered", short_.toPlainString());
+        });
+        allocated.set("order", order);
+        exchange.getMessage().setBody(allocated.toString());
+
+        ObjectNode stock = mapper.createObjectNode().put("channel", order.path("channel").asText());
+        ObjectNode levels = stock.putObject("available");
+        after.forEach((sku, p) -> levels.put(sku, p.freeQuantity().max(BigDecimal.ZERO).toPlainString()));
+        exchange.setVariable("stockLevels", stock.toString());
+        if (!shortages.isEmpty()) {
+            ObjectNode notification = mapper.createObjectNode().put("template", "backorder")
+                    .put("orderKey", orderKey).put("channel", order.path("channel").asText())
+                    .put("orderNumber", order.path("orderNumber").asText());
+            notification.set("backordered", mapper.valueToTree(shortages));
+            notification.set("customer", order.path("customer"));
+            exchange.setVariable("notificationBody", notification.toString());
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package io.orderflow.erp;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.orderflow.config.OrderflowProperties;
+
+/**
+ * Odoo over either external API, chosen by orderflow.erp.odoo-api:
+ * <ul>
+ * <li>{@code jsonrpc}: {@code POST /jsonrpc}, {@code common.login} once for the uid, then {@code object.execute_kw}
+ * with the API key as password (Odoo up to 18). Errors arrive as HTTP 200 with an {@code error} object.</li>
+ * <li>{@code json2}: {@code POST /json/2/<model>/<method>} with {@code Authorization: bearer <key>} and named
+ * parameters (Odoo 19+). Errors arrive as 4xx/5xx with {@code {name, message}}.</li>
+ * </ul>
+ * Both are called with named parameters ({@code domain}, {@code fields}, {@code vals_list}...) plus {@code ids} for
+ * record methods, which execute_kw accepts as kwargs. Odoo's business exceptions (UserError, ValidationError,
+ * AccessError, MissingError, AccessDenied) become {@link ErpRejectedException}; anything else is retried.
+ */
+public class OdooClient implements ErpClient {
+
+    private static final Set<String> BUSINESS_ERRORS = Set.of("odoo.exceptions.UserError",
+            "odoo.exceptions.ValidationError", "odoo.exceptions.AccessError", "odoo.exceptions.MissingError",
+            "odoo.exceptions.AccessDenied", "werkzeug.exceptions.Unauthorized", "werkzeug.exceptions.Forbidden");
+
+    private final OrderflowProperties.Erp settings;
+    private final ErpHttp http;
+    private final ObjectMapper mapper;
+    private final ErpMappings mappings;
+    private final AtomicLong ids = new AtomicLong();
+    private volatile Long uid;
+
+    public OdooClient(OrderflowProperties.Erp settings, ErpHttp http, ObjectMapper mapper, ErpMappings mappings) {
+        this.settings = settings;
+        this.http = http;
+        this.mapper = mapper;
+        this.mappings = mappings;
+    }
+
+    @Override
+    public Optional<ErpOrder> findOrder(String reference) {
+        JsonNode found = call("sale.order", "search_read", null, Map.of(
+                "domain", List.of(List.of("client_order_ref", "=", reference)),
+                "fields", List.of("id", "name", "state"), "limit", 1));
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        JsonNode order = found.get(0);
+        String state = order.path("state").asText();
+        return Optional.of(new ErpOrder(order.path("id").asText(), order.path("name").asText(),
+                state.equals("sale") || state.equals("done")));
+    }
+
+    @Override
+    public String findOrCreateCustomer(JsonNode order) {
+        String email = order.at("/customer/email").asText();
+        JsonNode found = call("res.partner", "search_read", null, Map.of(
+                "domain", List.of(List.of("email", "=ilike", email)), "fields", List.of("id"), "limit", 1));
+        if (!found.isEmpty()) {
+            return found.get(0).path("id").asText();
+        }
+        JsonNode vals = mappings.map("odoo-partner.jsonata", order);
+        return firstId(call("res.partner", "create", null, Map.of("vals_list", List.of(vals))));
+    }
+
+    @Override
+    public Map<String, ErpProduct> products(Collection<String> skus) {
+        JsonNode found = call("product.product", "search_read", null, Map.of(
+                "domain", List.of(List.of("default_code", "in", skus)),
+                "fields", List.of("id", "default_code", "free_qty"), "limit", 200));
+        Map<String, ErpProduct> products = new LinkedHashMap<>();
+        for (JsonNode p : found) {
+            products.put(p.path("default_code").asText(), new ErpProduct(p.path("id").asText(),
+                    p.path("default_code").asText(), p.path("free_qty").decimalValue()));
+        }
+        return products;
+    }
+
+    @Override
+    public ErpOrder createOrder(JsonNode order, String customerId, Map<String, ErpProduct> products) {
+        ObjectNode input = mapper.createObjectNode();
+        input.set("order", order);
+        input.put("partnerId", Long.parseLong(customerId));
+        ObjectNode productIds = input.putObject("products");
+        products.forEach((sku, p) -> productIds.putObject(sku).put("id", Long.parseLong(p.id())));
+        JsonNode vals = mappings.map("odoo-sale-order.jsonata", input);
+        String id = firstId(call("sale.order", "create", null, Map.of("vals_list", List.of(vals))));
+        return new ErpOrder(id, null, false);
+    }
+
+    @Override
+    public void confirmAndReserve(ErpOrder order) {
+        long id = Long.parseLong(order.id());
+        if (!order.confirmed()) {
+            // Confirmation creates the delivery order (stock.picking) and reserves what is available.
+            call("sale.order", "action_confirm", List.of(id), Map.of());
+        }
+        JsonNode sale = call("sale.order", "read", List.of(id), Map.of("fields", List.of("picking_ids")));
+        JsonNode pickings = sale.path(0).path("picking_ids");
+        if (pickings.isArray() && !pickings.isEmpty()) {
+            List<Long> pickingIds = mapper.convertValue(pickings, mapper.getTypeFactory()
+                    .constructCollectionType(List.class, Long.class));
+            call("stock.picking", "action_assign", pickingIds, Map.of());
+        }
+    }
+
+    /** One Odoo method call; {@code ids} for record methods, named parameters otherwise. */
+    JsonNode call(String model, String method, List<Long> recordIds, Map<String, Object> params) {
+        return settings.getOdooApi() == OrderflowProperties.OdooApi.json2
+                ? callJson2(model, method, recordIds, params)
+                : callJsonRpc(model, method, recordIds, params);
+    }
+
+    private JsonNode callJson2(String model, String method, List<Long> recordIds, Map<String, Object> params) {
+        ObjectNode body = mapper.valueToTree(params);
+        if (recordIds != null) {
+            body.set("ids", mapper.valueToTree(recordIds));
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + "/json/2/" + model + "/" + method))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "bearer " + settings.getApiKey())
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+        if (settings.getDatabase() != null) {
+            request.header("X-Odoo-Database", settings.getDatabase());
+        }
+        HttpResponse<String> response = http.send(request);
+        JsonNode answer = parse(response.body());
+        if (response.statusCode() >= 400) {
+            String name = answer.path("name").asText();
+            String message = answer.path("message").asText("HTTP " + response.statusCode());
+            if (BUSINESS_ERRORS.contains(name) || response.statusCode() == 401 || response.statusCode() == 403
+                    || response.statusCode() == 422) {
+                throw new ErpRejectedException("Odoo " + model + "." + method + ": " + message);
+            }
+            throw new ErpUnavailableException("Odoo " + model + "." + method + " failed: " + name + ": " + message);
+        }
+        return answer;
+    }
+
+    private JsonNode callJsonRpc(String model, String method, List<Long> recordIds, Map<String, Object> params) {
+        long userId = login();
+        ArrayNode args = mapper.createArrayNode().add(settings.getDatabase()).add(userId).add(settings.getApiKey())
+                .add(model).add(method);
+        // execute_kw(db, uid, key, model, method, args, kwargs): record ids are the one positional argument.
+        ArrayNode positional = args.addArray();
+        if (recordIds != null) {
+            positional.add(mapper.valueToTree(recordIds));
+        }
+        args.add(mapper.valueToTree(params));
+        return rpc("object", "execute_kw", args, model + "." + method);
+    }
+
+    private long login() {
+        Long known = uid;
+        if (known != null) {
+            return known;
+        }
+        ArrayNode args = mapper.createArrayNode().add(settings.getDatabase()).add(settings.getUsername())
+                .add(settings.getApiKey());
+        JsonNode result = rpc("common", "login", args, "login");
+        if (!result.isIntegralNumber()) {
+            throw new ErpRejectedException("Odoo login refused for " + settings.getUsername()
+                    + " on database " + settings.getDatabase());
+        }
+        uid = result.asLong();
+        return uid;
+    }
+
+    private JsonNode rpc(String service, String method, ArrayNode args, String what) {
+        ObjectNode body = mapper.createObjectNode().put("jsonrpc", "2.0").put("method", "call")
+                .put("id", ids.incrementAndGet());
+        body.putObject("params").put("service", service).put("method", method).set("args", args);
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base() + "/jsonrpc"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+        if (response.statusCode() >= 400) {
+            throw new ErpUnavailableException("Odoo " + what + " answered HTTP " + response.statusCode());
+        }
+        JsonNode answer = parse(response.body());
+        JsonNode error = answer.path("error");
+        if (!error.isMissingNode() && !error.isNull()) {
+            String name = error.at("/data/name").asText();
+            String message = error.at("/data/message").asText(error.path("message").asText());
+            if (BUSINESS_ERRORS.contains(name)) {
+                throw new ErpRejectedException("Odoo " + what + ": " + message);
+            }
+            throw new ErpUnavailableException("Odoo " + what + " failed: " + name + ": " + message);
+        }
+        return answer.path("result");
+    }
+
+    private JsonNode parse(String body) {
+        try {
+            return mapper.readTree(body == null || body.isBlank() ? "null" : body);
+        } catch (IOException e) {
+            throw new ErpUnavailableException("Odoo answered something that is not JSON", e);
+        }
+    }
+
+    private static String firstId(JsonNode created) {
+        JsonNode id = created.isArray() ? created.path(0) : created;
+        if (!id.isIntegralNumber()) {
+            throw new ErpUnavailableException("Odoo create returned no id: " + created);
+        }
+        return id.asText();
+    }
+
+    private String base() {
+        String url = settings.getUrl();
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}
