@@ -29,11 +29,6 @@ public interface ErpClient {
     /** Confirms the order and reserves its stock; a no-op for what is already done. */
     void confirmAndReserve(ErpOrder order);
 
-    /** False only when no ERP is configured: the ERP stage then does not start (route autoStartup). */
-    default boolean isConfigured() {
-        return true;
-    }
-
     record ErpProduct(String id, String sku, BigDecimal freeQuantity) {
     }
 

@@ -35,6 +35,15 @@ public class ErpConfiguration {
         return policy;
     }
 
+    /** Whether an ERP is configured: route erp-stage starts only then (autoStartup "{{bean:erpSwitch.enabled}}"). */
+    @Bean
+    ErpSwitch erpSwitch(OrderflowProperties properties) {
+        return new ErpSwitch(properties.getErp().isEnabled());
+    }
+
+    public record ErpSwitch(boolean enabled) {
+    }
+
     /** orderflow.erp.kind=none: the ERP stage does not start; this client is never called. */
     static final class NoErp implements ErpClient {
         @Override public java.util.Optional<ErpOrder> findOrder(String reference) { throw none(); }
@@ -43,7 +52,6 @@ public class ErpConfiguration {
         @Override public ErpOrder createOrder(com.fasterxml.jackson.databind.JsonNode o, String c,
                 java.util.Map<String, ErpProduct> p) { throw none(); }
         @Override public void confirmAndReserve(ErpOrder order) { throw none(); }
-        @Override public boolean isConfigured() { return false; }
 
         private static IllegalStateException none() {
             return new IllegalStateException("no ERP is configured (orderflow.erp.kind=none)");

@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -150,14 +149,7 @@ class GateTestSupport {
 
     /** All messages for an order on a queue, without consuming them. */
     List<TextMessage> browse(String queue, String orderKey) {
-        return jms.browseSelected(queue, "orderKey = '" + orderKey + "'", (session, browser) -> {
-            List<TextMessage> all = new ArrayList<>();
-            var e = browser.getEnumeration();
-            while (e.hasMoreElements()) {
-                all.add((TextMessage) e.nextElement());
-            }
-            return all;
-        });
+        return io.orderflow.support.Queues.browse(jms, queue, orderKey);
     }
 
     static JsonNode body(TextMessage message) {
