@@ -98,6 +98,10 @@ public class OrderflowProperties {
         private String accessToken;
         private String consumerKey;
         private String consumerSecret;
+        /** Shopify: the location whose "available" quantity orderflow sets (gid://shopify/Location/... or its number). */
+        private String locationId;
+        /** Pushes of stock levels per second to this shop (Shopify standard plan: 2 requests/s, bucket 40). */
+        private int maxRequestsPerSecond = 2;
 
         public String getBaseUrl() { return baseUrl; }
         public void setBaseUrl(String baseUrl) { this.baseUrl = baseUrl; }
@@ -108,6 +112,10 @@ public class OrderflowProperties {
         public String getConsumerKey() { return consumerKey; }
         public void setConsumerKey(String consumerKey) { this.consumerKey = consumerKey; }
         public String getConsumerSecret() { return consumerSecret; }
+        public String getLocationId() { return locationId; }
+        public void setLocationId(String locationId) { this.locationId = locationId; }
+        public int getMaxRequestsPerSecond() { return maxRequestsPerSecond; }
+        public void setMaxRequestsPerSecond(int v) { this.maxRequestsPerSecond = v; }
         public void setConsumerSecret(String consumerSecret) { this.consumerSecret = consumerSecret; }
 
         @Override
