@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
  * Writing is a plain send to that queue with the orderKey property, done by the gate route inside the consumer's
  * transaction: the new state and the event's other effects commit together.
  */
-@Component
+@Component("gateStateStore")
 public class GateStateStore {
 
     private final JmsTemplate jms;
@@ -25,15 +25,7 @@ public class GateStateStore {
     }
 
     public GateState load(String orderKey) {
-        String selector = "orderKey = '" + orderKey.replace("'", "''") + "'";
-        String json = jms.browseSelected(BrokerAddresses.GATE_STATE, selector, (session, browser) -> {
-            var messages = browser.getEnumeration();
-            String last = null;
-            while (messages.hasMoreElements()) {
-                last = ((TextMessage) messages.nextElement()).getText();
-            }
-            return last;
-        });
+        String json = json(orderKey);
         if (json == null) {
             return null;
         }
@@ -42,6 +34,19 @@ public class GateStateStore {
         } catch (IOException e) {
             throw new IllegalStateException("unreadable gate state for " + orderKey, e);
         }
+    }
+
+    /** The state of an order as stored (JSON), or null if the gate has not seen it. */
+    public String json(String orderKey) {
+        String selector = "orderKey = '" + orderKey.replace("'", "''") + "'";
+        return jms.browseSelected(BrokerAddresses.GATE_STATE, selector, (session, browser) -> {
+            var messages = browser.getEnumeration();
+            String last = null;
+            while (messages.hasMoreElements()) {
+                last = ((TextMessage) messages.nextElement()).getText();
+            }
+            return last;
+        });
     }
 
     public String write(GateState state) {

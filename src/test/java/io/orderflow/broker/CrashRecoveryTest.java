@@ -39,6 +39,7 @@ class CrashRecoveryTest {
     @TempDir
     Path dataDir;
     Process connector;
+    int starts;
 
     @Test
     void everyAcceptedWebhookSurvivesAKillMinus9ExactlyOnce() throws Exception {
@@ -66,6 +67,9 @@ class CrashRecoveryTest {
         assertThat(queues.at("/queues/orderflow.release/waiting").asLong()).isZero();
         assertThat(queues.at("/queues/orderflow.review/waiting").asLong()).isZero();
         assertThat(queues.at("/queues/orderflow.dead-letter/waiting").asLong()).isZero();
+        for (int i = 0; i < ORDERS; i++) {
+            assertThat(get(port, "/admin/orders/test-shopify:" + (900_000 + i)).statusCode()).as("order " + i).isEqualTo(200);
+        }
 
         // (messages reloaded from the journal at start count as added, so compare before and after)
         long intakeAdded = queues.at("/queues/orderflow.intake.shop/addedSinceStart").asLong();
@@ -92,11 +96,11 @@ class CrashRecoveryTest {
                 "--orderflow.data-dir=" + dataDir, "--logging.level.root=WARN",
                 "--orderflow.gate.recheck-interval=1h")
                 .redirectErrorStream(true)
-                .redirectOutput(dataDir.resolve("connector.log").toFile())
+                .redirectOutput(dataDir.resolve("connector-" + (++starts) + ".log").toFile())
                 .start();
         long deadline = System.currentTimeMillis() + 90_000;
         while (System.currentTimeMillis() < deadline) {
-            assertThat(process.isAlive()).as("connector process (log in " + dataDir + "/connector.log)").isTrue();
+            assertThat(process.isAlive()).as("connector process (log in " + dataDir + ")").isTrue();
             try {
                 if (get(port, "/actuator/health").statusCode() == 200) {
                     return process;

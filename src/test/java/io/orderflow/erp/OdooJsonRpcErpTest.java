@@ -70,8 +70,13 @@ class OdooJsonRpcErpTest {
     @Autowired
     org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ broker;
 
+    @Autowired
+    org.apache.camel.CamelContext camel;
+
     @BeforeEach
-    void odooWithStock() {
+    void odooWithStock() throws Exception {
+        // The stock levels are read here, not pushed (ShopStockSyncTest covers the push).
+        camel.getRouteController().stopRoute("stock-sync");
         ORDER_ID = IDS.incrementAndGet() * 10;
         ODOO.resetAll();
         stubs();
