@@ -42,6 +42,8 @@ public class SimulatedShop {
     private final ObjectMapper mapper;
     private final HttpClient http = HttpClient.newHttpClient();
     private final Map<String, String> orders = new ConcurrentHashMap<>();
+    /** channel -> SKU -> the stock quantity orderflow last pushed. */
+    private final Map<String, Map<String, Long>> stock = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong(System.currentTimeMillis() / 1000 * 1000);
 
     public SimulatedShop(OrderflowProperties properties, Environment environment, ObjectMapper mapper) {
@@ -79,6 +81,14 @@ public class SimulatedShop {
     /** The shop API's view of an order, if this simulated shop placed it. */
     public Optional<String> order(String channelId, String id) {
         return Optional.ofNullable(orders.get(channelId + ":" + id));
+    }
+
+    public void setStock(String channelId, String sku, long quantity) {
+        stock.computeIfAbsent(channelId, c -> new ConcurrentHashMap<>()).put(sku, quantity);
+    }
+
+    public Map<String, Long> stock(String channelId) {
+        return stock.getOrDefault(channelId, Map.of());
     }
 
     public Channel channel(String channelId) {

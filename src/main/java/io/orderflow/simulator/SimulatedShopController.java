@@ -25,6 +25,9 @@ import org.springframework.web.bind.annotation.RestController;
  * <li>{@code GET /sim/woocommerce/{channel}/wp-json/wc/v3/orders/{id}} with Basic consumer key/secret: the
  * WooCommerce REST order.</li>
  * </ul>
+ * <li>stock, as orderflow pushes it: WooCommerce {@code GET .../products?sku=} and {@code PUT .../products/{id}};
+ * Shopify {@code POST .../graphql.json} (productVariants by SKU, inventorySetQuantities);
+ * {@code GET /sim/shop/{channel}/stock} shows what arrived.</li>
  * Authentication and error shapes follow the real APIs (401 without credentials, 404 unknown order).
  */
 @RestController
@@ -52,6 +55,46 @@ public class SimulatedShopController {
         }
         return shop.order(channel, id).map(order -> ResponseEntity.ok("{\"order\":" + order + "}"))
                 .orElse(ResponseEntity.status(404).body("{\"errors\":\"Not Found\"}"));
+    }
+
+    @GetMapping(path = "/sim/shop/{channel}/stock", produces = MediaType.APPLICATION_JSON_VALUE)
+    public Map<String, Long> stock(@PathVariable String channel) {
+        return shop.stock(channel);
+    }
+
+    @GetMapping(path = "/sim/woocommerce/{channel}/wp-json/wc/v3/products", produces = MediaType.APPLICATION_JSON_VALUE)
+    public String wooProductsBySku(@PathVariable String channel, @RequestParam String sku) {
+        String id = String.valueOf(Math.abs(sku.hashCode() % 100000));
+        return "[{\"id\":" + id + ",\"sku\":\"" + sku.replace("\"", "") + "\",\"parent_id\":0,\"stock_quantity\":"
+                + shop.stock(channel).getOrDefault(sku, 0L) + "}]";
+    }
+
+    @org.springframework.web.bind.annotation.PutMapping(path = "/sim/woocommerce/{channel}/wp-json/wc/v3/products/{id}",
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    public String wooUpdateProduct(@PathVariable String channel, @PathVariable String id,
+            @org.springframework.web.bind.annotation.RequestBody com.fasterxml.jackson.databind.JsonNode body) {
+        for (String sku : java.util.List.of("SKU-1", "SKU-2")) {
+            if (String.valueOf(Math.abs(sku.hashCode() % 100000)).equals(id)) {
+                shop.setStock(channel, sku, body.path("stock_quantity").asLong());
+            }
+        }
+        return "{\"id\":" + id + "}";
+    }
+
+    @PostMapping(path = "/sim/shopify/{channel}/admin/api/{version}/graphql.json", produces = MediaType.APPLICATION_JSON_VALUE)
+    public String shopifyGraphql(@PathVariable String channel,
+            @org.springframework.web.bind.annotation.RequestBody com.fasterxml.jackson.databind.JsonNode body) {
+        com.fasterxml.jackson.databind.JsonNode variables = body.path("variables");
+        if (variables.has("q")) {
+            String sku = variables.path("q").asText().replaceFirst("^sku:", "");
+            return "{\"data\":{\"productVariants\":{\"nodes\":[{\"inventoryItem\":{\"id\":\"gid://shopify/InventoryItem/"
+                    + sku.replace("\"", "") + "\"}}]}}}";
+        }
+        for (com.fasterxml.jackson.databind.JsonNode q : variables.path("input").path("quantities")) {
+            shop.setStock(channel, q.path("inventoryItemId").asText().replace("gid://shopify/InventoryItem/", ""),
+                    q.path("quantity").asLong());
+        }
+        return "{\"data\":{\"inventorySetQuantities\":{\"userErrors\":[]}}}";
     }
 
     @GetMapping(path = "/sim/woocommerce/{channel}/wp-json/wc/v3/orders/{id}", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -22,13 +22,30 @@ import org.springframework.test.context.ActiveProfiles;
 
 /**
  * The run-without-accounts mode: the simulated shops place orders through signed webhooks and serve their API; the
- * simulated Stripe pays them with signed events; the payment gate holds unpaid orders and releases paid ones.
+ * simulated Stripe pays them with signed events; the payment gate holds unpaid orders and releases paid ones; the
+ * simulated ERPNext receives the sales orders and the shops receive the new stock.
  */
 @CamelSpringBootTest
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT,
         properties = {"orderflow.data-dir=target/test-data/sim-${random.uuid}", "spring.artemis.embedded.server-id=4"})
 @ActiveProfiles("sim")
 class SimulatedShopTest {
+
+    /** The sim profile points the connector at its own simulators through server.port, so the port is fixed here. */
+    static final int PORT = freePort();
+
+    @org.springframework.test.context.DynamicPropertySource
+    static void port(org.springframework.test.context.DynamicPropertyRegistry registry) {
+        registry.add("server.port", () -> PORT);
+    }
+
+    static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     final HttpClient http = HttpClient.newHttpClient();
     @LocalServerPort
@@ -53,10 +70,20 @@ class SimulatedShopTest {
         JsonNode paid = json(send(HttpRequest.newBuilder(uri("/sim/payment/stripe/payments?orderKey=" + orderKey
                 + "&amount=25.00&currency=EUR")).POST(HttpRequest.BodyPublishers.noBody())).body());
         assertThat(paid.get("webhookStatus").asInt()).isEqualTo(200);
-        jms.setReceiveTimeout(15_000);
-        var released = (TextMessage) jms.receiveSelected("orderflow.release", "orderKey = '" + orderKey + "'");
-        assertThat(released).isNotNull();
-        assertThat(released.getStringProperty("orderflowReleaseReason")).contains("gateway (25.00 EUR)");
+        JsonNode released = io.orderflow.support.GateStates.awaitState(jms, orderKey, st -> st.path("released").asBoolean());
+        assertThat(released.get("releaseReason").asText()).contains("gateway (25.00 EUR)");
+
+        // The simulated ERPNext got the sales order, submitted, and the shop got the new stock.
+        JsonNode allocated = json(io.orderflow.support.Queues.await(jms, "orderflow.allocated", orderKey).get(0).getText());
+        assertThat(allocated.get("erpOrderId").asText()).startsWith("SAL-ORD-SIM-");
+        JsonNode salesOrders = json(send(HttpRequest.newBuilder(uri("/sim/erpnext/api/resource/Sales%20Order"))
+                .header("Authorization", "token demo-key:demo-secret")).body());
+        assertThat(salesOrders.get("data").findValuesAsText("po_no")).contains("demo-shopify-" + placed.get("orderNumber").asText());
+        for (int i = 0; i < 100 && !json(send(HttpRequest.newBuilder(uri("/sim/shop/demo-shopify/stock"))).body()).has("SKU-2"); i++) {
+            Thread.sleep(100);
+        }
+        JsonNode stock = json(send(HttpRequest.newBuilder(uri("/sim/shop/demo-shopify/stock"))).body());
+        assertThat(stock.get("SKU-1").asLong()).isLessThan(100);
 
         String path = "/sim/shopify/demo-shopify/admin/api/2024-01/orders/" + placed.get("orderId").asText() + ".json";
         HttpResponse<String> api = send(HttpRequest.newBuilder(uri(path)).header("X-Shopify-Access-Token", "shpat_demo_token"));
@@ -73,9 +100,10 @@ class SimulatedShopTest {
                 .POST(HttpRequest.BodyPublishers.noBody())).body());
         assertThat(placed.get("webhookStatus").asInt()).isEqualTo(200);
 
-        jms.setReceiveTimeout(15_000);
-        var released = (TextMessage) jms.receiveSelected("orderflow.release", "orderKey = '" + placed.get("orderKey").asText() + "'");
-        assertThat(json(released.getText()).get("payment").get("status").asText()).isEqualTo("paid");
+        JsonNode released = io.orderflow.support.GateStates.awaitState(jms, placed.get("orderKey").asText(),
+                st -> st.path("released").asBoolean());
+        assertThat(released.at("/order/payment/status").asText()).isEqualTo("paid");
+        io.orderflow.support.Queues.await(jms, "orderflow.allocated", placed.get("orderKey").asText());
 
         String auth = "Basic " + Base64.getEncoder().encodeToString("ck_demo:cs_demo".getBytes(StandardCharsets.UTF_8));
         HttpResponse<String> api = send(HttpRequest.newBuilder(uri("/sim/woocommerce/demo-woo/wp-json/wc/v3/orders/"

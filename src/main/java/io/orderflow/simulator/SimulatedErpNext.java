@@ -1,0 +1,144 @@
+package io.orderflow.simulator;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * A small ERPNext (profile sim) at /sim/erpnext: the Frappe REST calls the ERP stage makes, on an in-memory company
+ * with items SKU-1 (100 in stock) and SKU-2 (5 in stock) in warehouse "Stores - SIM". {@code Authorization: token
+ * key:secret} is required; submitting a Sales Order (docstatus 1) reserves its quantities (Bin reserved_qty), and
+ * {@code GET /sim/erpnext/api/resource/Sales Order} lists what the connector created.
+ */
+@RestController
+@ConditionalOnProperty(name = "orderflow.simulator.enabled", havingValue = "true")
+public class SimulatedErpNext {
+
+    private final ObjectMapper mapper;
+    private final Map<String, ObjectNode> customers = new LinkedHashMap<>();
+    private final Map<String, ObjectNode> salesOrders = new LinkedHashMap<>();
+    private final Map<String, BigDecimal[]> bins = new LinkedHashMap<>(); // item -> {actual, reserved}
+    private final AtomicInteger numbers = new AtomicInteger();
+
+    public SimulatedErpNext(ObjectMapper mapper) {
+        this.mapper = mapper;
+        bins.put("SKU-1", new BigDecimal[] {new BigDecimal(100), BigDecimal.ZERO});
+        bins.put("SKU-2", new BigDecimal[] {new BigDecimal(5), BigDecimal.ZERO});
+    }
+
+    @GetMapping(path = "/sim/erpnext/api/resource/{doctype}", produces = MediaType.APPLICATION_JSON_VALUE)
+    public synchronized ResponseEntity<String> list(@PathVariable String doctype,
+            @RequestParam(defaultValue = "[]") String filters,
+            @RequestHeader(name = "Authorization", required = false) String auth) throws Exception {
+        if (auth == null || !auth.startsWith("token ")) {
+            return error(401, "AuthenticationError", "Not permitted");
+        }
+        JsonNode filter = mapper.readTree(filters);
+        ArrayNode rows = mapper.createArrayNode();
+        switch (doctype) {
+            case "Sales Order" -> salesOrders.values().stream().filter(o -> matches(o, filter)).forEach(rows::add);
+            case "Customer" -> customers.values().stream().filter(c -> matches(c, filter)).forEach(rows::add);
+            case "Item" -> bins.keySet().stream().map(code -> mapper.createObjectNode().put("item_code", code))
+                    .filter(i -> matches(i, filter)).forEach(rows::add);
+            case "Bin" -> bins.forEach((code, qty) -> {
+                ObjectNode bin = mapper.createObjectNode().put("item_code", code).put("warehouse", "Stores - SIM")
+                        .put("actual_qty", qty[0]).put("reserved_qty", qty[1]);
+                if (matches(bin, filter)) {
+                    rows.add(bin);
+                }
+            });
+            default -> { }
+        }
+        return ok(rows);
+    }
+
+    @PostMapping(path = "/sim/erpnext/api/resource/{doctype}", produces = MediaType.APPLICATION_JSON_VALUE)
+    public synchronized ResponseEntity<String> create(@PathVariable String doctype, @RequestBody ObjectNode doc) {
+        switch (doctype) {
+            case "Customer" -> {
+                String name = doc.path("customer_name").asText();
+                doc.put("name", name);
+                customers.put(name, doc);
+            }
+            case "Sales Order" -> {
+                for (JsonNode item : doc.path("items")) {
+                    if (!bins.containsKey(item.path("item_code").asText())) {
+                        return error(417, "ValidationError", "Item " + item.path("item_code").asText() + " not found");
+                    }
+                }
+                doc.put("name", String.format("SAL-ORD-SIM-%05d", numbers.incrementAndGet())).put("docstatus", 0);
+                salesOrders.put(doc.path("name").asText(), doc);
+            }
+            default -> doc.put("name", doctype + "-" + numbers.incrementAndGet());
+        }
+        return ok(doc);
+    }
+
+    @PutMapping(path = "/sim/erpnext/api/resource/{doctype}/{name}", produces = MediaType.APPLICATION_JSON_VALUE)
+    public synchronized ResponseEntity<String> update(@PathVariable String doctype, @PathVariable String name,
+            @RequestBody ObjectNode changes) {
+        ObjectNode order = "Sales Order".equals(doctype) ? salesOrders.get(name) : null;
+        if (order == null) {
+            return error(404, "DoesNotExistError", "Sales Order " + name + " not found");
+        }
+        if (changes.path("docstatus").asInt() == 1 && order.path("docstatus").asInt() == 0) {
+            for (JsonNode item : order.path("items")) {
+                BigDecimal[] qty = bins.get(item.path("item_code").asText());
+                BigDecimal free = qty[0].subtract(qty[1]);
+                qty[1] = qty[1].add(item.path("qty").decimalValue().min(free.max(BigDecimal.ZERO)));
+            }
+            order.put("docstatus", 1);
+        }
+        return ok(order);
+    }
+
+    private boolean matches(JsonNode row, JsonNode filters) {
+        for (JsonNode f : filters) {
+            String field = f.get(0).asText();
+            String op = f.get(1).asText();
+            JsonNode value = f.get(2);
+            String actual = row.path(field).asText();
+            if (op.equals("=") && !actual.equals(value.asText())) {
+                return false;
+            }
+            if (op.equals("in")) {
+                List<String> values = new ArrayList<>();
+                value.forEach(v -> values.add(v.asText()));
+                if (!values.contains(actual)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private ResponseEntity<String> ok(JsonNode data) {
+        ObjectNode body = mapper.createObjectNode();
+        body.set("data", data);
+        return ResponseEntity.ok(body.toString());
+    }
+
+    private ResponseEntity<String> error(int status, String type, String message) {
+        return ResponseEntity.status(status).body(mapper.createObjectNode().put("exc_type", type)
+                .put("exception", "frappe.exceptions." + type + ": " + message).toString());
+    }
+}
