@@ -203,16 +203,16 @@ public class OrderflowProperties {
 
     /** The company's ERP: where released orders become confirmed sales orders with reserved stock. */
     public static class Erp {
-        /** none (the ERP stage does not run; released orders wait), odoo or erpnext. */
+        /** none (the ERP stage does not run; released orders wait), odoo, erpnext or tryton. */
         private ErpKind kind = ErpKind.none;
         private String url;
         /** Odoo: jsonrpc (/jsonrpc, Odoo up to 18) or json2 (/json/2, Odoo 19+). */
         private OdooApi odooApi = OdooApi.jsonrpc;
-        /** Odoo database name. */
+        /** Odoo / Tryton database name. */
         private String database;
-        /** Odoo login (JSON-RPC). */
+        /** Odoo login (JSON-RPC); Tryton user. */
         private String username;
-        /** Odoo API key; ERPNext API key. */
+        /** Odoo API key; ERPNext API key; Tryton password. */
         private String apiKey;
         /** ERPNext API secret. */
         private String apiSecret;
@@ -268,7 +268,7 @@ public class OrderflowProperties {
         }
     }
 
-    public enum ErpKind { none, odoo, erpnext }
+    public enum ErpKind { none, odoo, erpnext, tryton }
 
     public enum OdooApi { jsonrpc, json2 }
 

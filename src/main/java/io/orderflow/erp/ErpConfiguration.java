@@ -16,6 +16,7 @@ public class ErpConfiguration {
         return switch (erp.getKind()) {
             case odoo -> new OdooClient(erp, new ErpHttp(erp), mapper, mappings);
             case erpnext -> new ErpNextClient(erp, new ErpHttp(erp), mapper, mappings);
+            case tryton -> new TrytonClient(erp, new ErpHttp(erp), mapper, mappings);
             case none -> new NoErp();
         };
     }

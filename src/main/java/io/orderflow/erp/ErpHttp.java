@@ -24,7 +24,8 @@ public class ErpHttp {
 
     public ErpHttp(OrderflowProperties.Erp settings) {
         this.timeout = settings.getTimeout();
-        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
         this.rateLimiter = RateLimiter.of("erp", RateLimiterConfig.custom()
                 .limitForPeriod(Math.max(1, settings.getMaxRequestsPerSecond()))
                 .limitRefreshPeriod(Duration.ofSeconds(1))

@@ -120,24 +120,30 @@ public class ErpStage {
         ArrayNode lines = allocated.putArray("lines");
         needed.forEach((sku, quantity) -> {
             BigDecimal short_ = shortages.getOrDefault(sku, BigDecimal.ZERO);
-            lines.addObject().put("sku", sku).put("quantity", quantity.toPlainString())
-                    .put("reserved", quantity.subtract(short_).toPlainString())
-                    .put("backordered", short_.toPlainString());
+            lines.addObject().put("sku", sku).put("quantity", plain(quantity))
+                    .put("reserved", plain(quantity.subtract(short_)))
+                    .put("backordered", plain(short_));
         });
         allocated.set("order", order);
         exchange.getMessage().setBody(allocated.toString());
 
         ObjectNode stock = mapper.createObjectNode().put("channel", order.path("channel").asText());
         ObjectNode levels = stock.putObject("available");
-        after.forEach((sku, p) -> levels.put(sku, p.freeQuantity().max(BigDecimal.ZERO).toPlainString()));
+        after.forEach((sku, p) -> levels.put(sku, plain(p.freeQuantity().max(BigDecimal.ZERO))));
         exchange.setVariable("stockLevels", stock.toString());
         if (!shortages.isEmpty()) {
             ObjectNode notification = mapper.createObjectNode().put("template", "backorder")
                     .put("orderKey", orderKey).put("channel", order.path("channel").asText())
                     .put("orderNumber", order.path("orderNumber").asText());
-            notification.set("backordered", mapper.valueToTree(shortages));
+            ObjectNode backordered = notification.putObject("backordered");
+            shortages.forEach((sku, q) -> backordered.put(sku, plain(q)));
             notification.set("customer", order.path("customer"));
             exchange.setVariable("notificationBody", notification.toString());
         }
+    }
+
+    /** Quantities as ERPs send them (10.0) shown as people write them (10). */
+    private static String plain(BigDecimal quantity) {
+        return quantity.stripTrailingZeros().toPlainString();
     }
 }

@@ -50,7 +50,8 @@ public class ShopStockPublisher {
 
     private final OrderflowProperties properties;
     private final ObjectMapper mapper;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
 
     public ShopStockPublisher(OrderflowProperties properties, ObjectMapper mapper) {

@@ -1,0 +1,314 @@
+package io.orderflow.erp;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.orderflow.config.OrderflowProperties;
+import io.orderflow.config.OrderflowProperties.ShortagePolicy;
+import io.orderflow.review.UnprocessableEventException;
+
+/**
+ * Tryton (6.0) over JSON-RPC: {@code POST <url>/<database>/ {"method", "params", "id"}}.
+ * <ul>
+ * <li>Session: {@code common.db.login} once, then {@code Authorization: Session base64(user:uid:session)}; a 401
+ * (expired session) logs in again and repeats the call once.</li>
+ * <li>Every model call carries the user's context (company, language from {@code res.user.get_preferences}) as its
+ * last positional parameter.</li>
+ * <li>Errors come as HTTP 200 with {@code "error": [type, args]}: {@code UserError} is a business refusal (review, with
+ * Tryton's message); {@code UserWarning} (e.g. the stock-quantity warning on quote/confirm) is acknowledged only when
+ * the shortage policy is backorder; other server exceptions are refused too, except database-lock ones (retried).</li>
+ * <li>Workflow buttons (quote, confirm) answer null whatever happened: the sale's state is read back.</li>
+ * </ul>
+ * Quantities are reservable quantities: product quantity in the storage location with context {@code stock_assign}.
+ */
+public class TrytonClient implements ErpClient {
+
+    private final OrderflowProperties.Erp settings;
+    private final ErpHttp http;
+    private final ObjectMapper mapper;
+    private final ErpMappings mappings;
+    private final AtomicLong ids = new AtomicLong();
+    private volatile String authorization;
+    private volatile long userId;
+    private volatile ObjectNode context;
+    private volatile Long storageLocation;
+    /** product id -> its unit and account category, from the last product lookup. */
+    private final Map<String, JsonNode> productDetails = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public TrytonClient(OrderflowProperties.Erp settings, ErpHttp http, ObjectMapper mapper, ErpMappings mappings) {
+        this.settings = settings;
+        this.http = http;
+        this.mapper = mapper;
+        this.mappings = mappings;
+    }
+
+    @Override
+    public Optional<ErpOrder> findOrder(String reference) {
+        JsonNode found = call("model.sale.sale.search_read", params(
+                List.of(List.of("reference", "=", reference)), 0, 2, null, List.of("number", "state")));
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        JsonNode sale = found.get(0);
+        String state = sale.path("state").asText();
+        return Optional.of(new ErpOrder(sale.path("id").asText(), sale.path("number").asText(null),
+                state.equals("confirmed") || state.equals("processing") || state.equals("done")));
+    }
+
+    @Override
+    public String findOrCreateCustomer(JsonNode order) {
+        JsonNode found = call("model.party.contact_mechanism.search_read", params(
+                List.of(List.of("type", "=", "email"), List.of("value", "=", order.at("/customer/email").asText())),
+                0, 1, null, List.of("party")));
+        if (!found.isEmpty()) {
+            return found.get(0).path("party").asText();
+        }
+        ObjectNode values = (ObjectNode) mappings.map("tryton-party.jsonata", order);
+        values.set("contact_mechanisms", action("create", values.path("contact_mechanisms")));
+        values.set("addresses", action("create", values.path("addresses")));
+        return call("model.party.party.create", params(List.of(values))).path(0).asText();
+    }
+
+    @Override
+    public Map<String, ErpProduct> products(Collection<String> skus) {
+        ObjectNode stockContext = context().deepCopy();
+        stockContext.putArray("locations").add(storageLocation());
+        stockContext.put("stock_assign", true);
+        ArrayNode p = mapper.createArrayNode();
+        p.add(mapper.valueToTree(List.of(List.of("code", "in", skus)))).add(0).addNull().addNull()
+                .add(mapper.valueToTree(List.of("code", "quantity", "default_uom", "account_category")))
+                .add(stockContext);
+        Map<String, ErpProduct> products = new LinkedHashMap<>();
+        for (JsonNode product : call("model.product.product.search_read", p)) {
+            productDetails.put(product.path("id").asText(), product);
+            products.put(product.path("code").asText(), new ErpProduct(product.path("id").asText(),
+                    product.path("code").asText(), product.path("quantity").decimalValue()));
+        }
+        return products;
+    }
+
+    @Override
+    public ErpOrder createOrder(JsonNode order, String customerId, Map<String, ErpProduct> products) {
+        JsonNode addresses = call("model.party.party.read", params(List.of(Long.parseLong(customerId)), List.of("addresses")));
+        JsonNode address = addresses.path(0).path("addresses").path(0);
+        List<Long> categories = new ArrayList<>();
+        products.values().forEach(pr -> {
+            JsonNode category = productDetails.get(pr.id()).path("account_category");
+            if (category.isIntegralNumber() && !categories.contains(category.asLong())) {
+                categories.add(category.asLong());
+            }
+        });
+        Map<String, JsonNode> taxesByCategory = new LinkedHashMap<>();
+        if (!categories.isEmpty()) {
+            for (JsonNode category : call("model.product.category.read", params(categories, List.of("customer_taxes_used")))) {
+                taxesByCategory.put(category.path("id").asText(), category.path("customer_taxes_used"));
+            }
+        }
+        ObjectNode input = mapper.createObjectNode().put("party", Long.parseLong(customerId));
+        input.set("address", address);
+        input.set("order", order);
+        ObjectNode productInput = input.putObject("products");
+        products.forEach((sku, pr) -> {
+            JsonNode details = productDetails.get(pr.id());
+            ObjectNode entry = productInput.putObject(sku).put("id", Long.parseLong(pr.id()));
+            entry.set("unit", details.path("default_uom"));
+            JsonNode taxes = taxesByCategory.get(details.path("account_category").asText());
+            entry.set("taxes", taxes == null ? mapper.createArrayNode() : taxes);
+        });
+        ObjectNode values = (ObjectNode) mappings.map("tryton-sale.jsonata", input);
+        for (JsonNode line : values.path("lines")) {
+            ((ObjectNode) line).set("taxes", action("add", line.path("taxes")));
+        }
+        values.set("lines", action("create", values.path("lines")));
+        String id = call("model.sale.sale.create", params(List.of(values))).path(0).asText();
+        return new ErpOrder(id, null, false);
+    }
+
+    @Override
+    public void confirmAndReserve(ErpOrder order) {
+        long id = Long.parseLong(order.id());
+        if (!order.confirmed()) {
+            if (state(id).equals("draft")) {
+                button(id, "quote");
+            }
+            if (state(id).equals("quotation")) {
+                button(id, "confirm");
+            }
+            call("model.sale.sale.process", params(List.of(id)));
+            String state = state(id);
+            if (!state.equals("confirmed") && !state.equals("processing") && !state.equals("done")) {
+                throw new ErpRejectedException("Tryton sale " + id + " is " + state + " after confirmation");
+            }
+        }
+        JsonNode shipments = call("model.sale.sale.read", params(List.of(id), List.of("shipments"))).path(0).path("shipments");
+        for (JsonNode shipment : shipments) {
+            // true: all reserved; false: partly (moves split into a reserved part and the rest): the shortage
+            // policy was applied before confirmation.
+            call("model.stock.shipment.out.assign_try", params(List.of(shipment.asLong())));
+        }
+    }
+
+    private String state(long saleId) {
+        return call("model.sale.sale.read", params(List.of(saleId), List.of("state"))).path(0).path("state").asText();
+    }
+
+    /** A workflow button; a stock-quantity UserWarning is acknowledged only under the backorder policy. */
+    private void button(long saleId, String button) {
+        try {
+            call("model.sale.sale." + button, params(List.of(saleId)));
+        } catch (TrytonWarning warning) {
+            if (settings.getShortagePolicy() != ShortagePolicy.backorder) {
+                throw new UnprocessableEventException("held for stock: Tryton warns: " + warning.getMessage());
+            }
+            ObjectNode ack = mapper.createObjectNode().put("user", userId).put("name", warning.name).put("always", false);
+            call("model.res.user.warning.create", params(List.of(ack)));
+            call("model.sale.sale." + button, params(List.of(saleId)));
+        }
+    }
+
+    /** Tryton's one2many/many2many write syntax: [[action, [values...]]]. */
+    private ArrayNode action(String action, JsonNode values) {
+        ArrayNode list = mapper.createArrayNode();
+        list.addArray().add(action).add(values.isArray() ? values : mapper.createArrayNode().add(values));
+        return list;
+    }
+
+    /** Positional parameters followed by the user context. */
+    private ArrayNode params(Object... values) {
+        ArrayNode p = mapper.createArrayNode();
+        for (Object value : values) {
+            p.add(mapper.valueToTree(value));
+        }
+        return p.add(context());
+    }
+
+    private ObjectNode context() {
+        if (context == null) {
+            login();
+        }
+        return context;
+    }
+
+    private long storageLocation() {
+        if (storageLocation == null) {
+            JsonNode found = call("model.stock.location.search", params(List.of(List.of("code", "=", "STO")), 0, 1, null));
+            if (found.isEmpty()) {
+                throw new ErpRejectedException("Tryton has no storage location with code STO");
+            }
+            storageLocation = found.get(0).asLong();
+        }
+        return storageLocation;
+    }
+
+    private synchronized void login() {
+        ArrayNode credentials = mapper.createArrayNode().add(settings.getUsername());
+        credentials.addObject().put("password", settings.getApiKey());
+        credentials.add("en");
+        JsonNode session = send("common.db.login", credentials, false);
+        if (!session.isArray() || session.size() < 2) {
+            throw new ErpRejectedException("Tryton login refused for " + settings.getUsername());
+        }
+        userId = session.get(0).asLong();
+        authorization = "Session " + Base64.getEncoder().encodeToString((settings.getUsername() + ":" + userId + ":"
+                + session.get(1).asText()).getBytes(StandardCharsets.UTF_8));
+        ArrayNode preferencesParams = mapper.createArrayNode().add(true);
+        preferencesParams.addObject();
+        JsonNode preferences = send("model.res.user.get_preferences", preferencesParams, true);
+        context = mapper.createObjectNode();
+        context.set("company", preferences.path("company"));
+        context.put("language", preferences.path("language").asText("en"));
+    }
+
+    private JsonNode call(String method, ArrayNode params) {
+        if (authorization == null) {
+            login();
+        }
+        try {
+            return send(method, params, true);
+        } catch (SessionExpired expired) {
+            login();
+            params.set(params.size() - 1, context);
+            return send(method, params, true);
+        }
+    }
+
+    private JsonNode send(String method, ArrayNode params, boolean authenticated) {
+        ObjectNode body = mapper.createObjectNode().put("method", method).put("id", ids.incrementAndGet());
+        body.set("params", params);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + "/" + settings.getDatabase() + "/"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+        if (authenticated) {
+            request.header("Authorization", authorization);
+        }
+        HttpResponse<String> response = http.send(request);
+        if (response.statusCode() == 401 && authenticated) {
+            throw new SessionExpired();
+        }
+        if (response.statusCode() == 401 || response.statusCode() == 403) {
+            throw new ErpRejectedException("Tryton refused " + method + " (HTTP " + response.statusCode() + ")");
+        }
+        if (response.statusCode() >= 400) {
+            throw new ErpUnavailableException("Tryton answered HTTP " + response.statusCode() + " to " + method);
+        }
+        JsonNode answer;
+        try {
+            answer = mapper.readTree(response.body());
+        } catch (IOException e) {
+            throw new ErpUnavailableException("Tryton answered something that is not JSON to " + method, e);
+        }
+        JsonNode error = answer.path("error");
+        if (!error.isMissingNode() && !error.isNull()) {
+            String type = error.path(0).asText();
+            // Slot 3 of a domain-validation error can hold tens of KB of field definitions: only the message is kept.
+            String message = error.path(1).isArray() ? error.path(1).path(0).asText() : error.path(1).asText();
+            if (type.equals("UserWarning")) {
+                throw new TrytonWarning(error.path(1).path(0).asText(), error.path(1).path(1).asText());
+            }
+            if (type.equals("UserError")) {
+                throw new ErpRejectedException("Tryton " + method + ": " + message
+                        + (error.path(1).path(1).asText("").isBlank() ? "" : " (" + error.path(1).path(1).asText() + ")"));
+            }
+            if (type.toLowerCase().contains("lock") || type.toLowerCase().contains("concurrent")) {
+                throw new ErpUnavailableException("Tryton busy on " + method + ": " + type);
+            }
+            throw new ErpRejectedException("Tryton " + method + " failed: " + type);
+        }
+        return answer.path("result");
+    }
+
+    private String base() {
+        String url = settings.getUrl();
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    private static final class SessionExpired extends RuntimeException {
+        SessionExpired() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static final class TrytonWarning extends RuntimeException {
+        final String name;
+
+        TrytonWarning(String name, String message) {
+            super(message, null, false, false);
+            this.name = name;
+        }
+    }
+}

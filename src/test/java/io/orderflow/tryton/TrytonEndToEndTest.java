@@ -1,0 +1,190 @@
+package io.orderflow.tryton;
+
+import static io.orderflow.support.Webhooks.fixture;
+import static io.orderflow.support.Webhooks.hmacBase64;
+import static io.orderflow.support.Webhooks.post;
+import static io.orderflow.support.Webhooks.shopifyHeaders;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.orderflow.support.Queues;
+import jakarta.jms.TextMessage;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jms.core.JmsTemplate;
+import org.springframework.test.context.ActiveProfiles;
+
+/**
+ * End to end against a real Tryton 6.0 (../shared/tryton/setup.sh, started by .ci/run): signed Shopify webhooks go
+ * into the running connector, and Tryton itself is asked what happened. Orders are in EUR with SKU-1 (100 in stock)
+ * and SKU-2 (5) like the recipe's company. Skipped with a message on a machine without Tryton; CI (CI=true) never
+ * skips: there an unreachable Tryton fails the test.
+ */
+@CamelSpringBootTest
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "orderflow.data-dir=target/test-data/tryton-${random.uuid}", "spring.artemis.embedded.server-id=14",
+        "orderflow.erp.kind=tryton", "orderflow.erp.database=orderflow", "orderflow.erp.username=admin",
+        "orderflow.erp.api-key=admin", "orderflow.erp.shortage-policy=backorder",
+        "orderflow.erp.circuit-half-open-after=2s", "orderflow.erp.url=${TRYTON_URL:http://127.0.0.1:8000}"})
+@ActiveProfiles("test")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TrytonEndToEndTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String RUN = String.valueOf(System.currentTimeMillis() % 1_000_000);
+    final Tryton tryton = new Tryton();
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    JmsTemplate jms;
+
+    @BeforeAll
+    static void trytonIsThere() {
+        boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
+        if (!Tryton.reachable()) {
+            if (ci) {
+                throw new AssertionError("Tryton is not running at " + Tryton.URL + ": .ci/run starts it with ../shared/tryton/setup.sh");
+            }
+            Assumptions.abort("SKIPPED: no Tryton at " + Tryton.URL + " (install and start it with ../shared/tryton/setup.sh "
+                    + Tryton.WORK + ", as .ci/run does)");
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aPaidShopOrderBecomesOneConfirmedSaleWithItsShipmentAssignedAndStockReserved() throws Exception {
+        double sku1Before = tryton.reservable("SKU-1");
+        double sku2Before = tryton.reservable("SKU-2");
+        String id = RUN + "01";
+        // SKU-2 too while the database still has it (the recipe starts with 5; a re-run on the same database may not).
+        int sku2 = sku2Before >= 1 ? 1 : 0;
+        ObjectNode order = paidOrder(id, sku2 == 1 ? List.of(new Line("SKU-1", 3, "10.00"), new Line("SKU-2", 1, "25.50"))
+                : List.of(new Line("SKU-1", 3, "10.00")));
+
+        assertThat(postShopify(order, "orders/create", "e2e-" + id)).isEqualTo(200);
+        JsonNode allocated = allocated(id);
+        assertThat(allocated.get("backordered").asBoolean()).isFalse();
+
+        JsonNode sales = tryton.sales("test-shopify-" + id);
+        assertThat(sales).hasSize(1);
+        JsonNode sale = sales.get(0);
+        assertThat(sale.get("state").asText()).isIn("processing", "confirmed");
+        assertThat(sale.get("id").asText()).isEqualTo(allocated.get("erpOrderId").asText());
+        JsonNode lines = tryton.call("model.sale.line.read", "[" + sale.get("lines") + ",[\"product\",\"quantity\",\"unit_price\"],$CTX]");
+        assertThat(lines).hasSize(1 + sku2);
+        assertThat(lines.findValuesAsText("quantity")).contains("3.0");
+        JsonNode shipment = tryton.call("model.stock.shipment.out.read", "[" + sale.get("shipments") + ",[\"state\"],$CTX]");
+        assertThat(shipment.get(0).get("state").asText()).isEqualTo("assigned");
+        assertThat(tryton.reservable("SKU-1")).isEqualTo(sku1Before - 3);
+        assertThat(tryton.reservable("SKU-2")).isEqualTo(sku2Before - sku2);
+
+        // The same webhooks again (a Shopify retry, and the orders/paid topic of the same checkout): still one sale.
+        assertThat(postShopify(order, "orders/create", "e2e-" + id)).isEqualTo(200);
+        assertThat(postShopify(order, "orders/paid", "e2e-" + id)).isEqualTo(200);
+        Thread.sleep(3_000);
+        assertThat(tryton.sales("test-shopify-" + id)).hasSize(1);
+        assertThat(tryton.reservable("SKU-1")).isEqualTo(sku1Before - 3);
+    }
+
+    @Test
+    @Order(2)
+    void anOrderForMoreThanIsInStockIsBackorderedAsThePolicySays() throws Exception {
+        double sku2Before = tryton.reservable("SKU-2");
+        String id = RUN + "02";
+        int wanted = (int) sku2Before + 2;
+        assertThat(postShopify(paidOrder(id, List.of(new Line("SKU-2", wanted, "25.50"))), "orders/create", "e2e-" + id))
+                .isEqualTo(200);
+
+        JsonNode allocated = allocated(id);
+        assertThat(allocated.get("backordered").asBoolean()).isTrue();
+        assertThat(allocated.at("/lines/0/backordered").asText()).isEqualTo("2");
+        JsonNode sale = tryton.sales("test-shopify-" + id).get(0);
+        assertThat(sale.get("state").asText()).isIn("processing", "confirmed");
+        JsonNode shipment = tryton.call("model.stock.shipment.out.read", "[" + sale.get("shipments") + ",[\"state\"],$CTX]");
+        assertThat(shipment.get(0).get("state").asText()).isEqualTo("waiting");   // partly reserved: moves split
+        assertThat(tryton.reservable("SKU-2")).isEqualTo(0.0);
+    }
+
+    @Test
+    @Order(3)
+    void anUnknownSkuParksTheOrderAndCreatesNoSale() throws Exception {
+        String id = RUN + "03";
+        assertThat(postShopify(paidOrder(id, List.of(new Line("SKU-404", 1, "5.00"))), "orders/create", "e2e-" + id))
+                .isEqualTo(200);
+        TextMessage parked = Queues.await(jms, "orderflow.review", "test-shopify:" + id).get(0);
+        assertThat(parked.getStringProperty("orderflowReason")).contains("SKU-404");
+        assertThat(tryton.sales("test-shopify-" + id)).isEmpty();
+    }
+
+    @Test
+    @Order(4)
+    void anOrderArrivingWhileTrytonIsDownCompletesOnceWhenItIsBack() throws Exception {
+        String id = RUN + "04";
+        tryton.stop();
+        try {
+            assertThat(postShopify(paidOrder(id, List.of(new Line("SKU-1", 1, "10.00"))), "orders/create", "e2e-" + id))
+                    .isEqualTo(200);
+            Thread.sleep(4_000);   // the ERP stage fails, rolls back, its circuit opens
+            assertThat(Queues.browse(jms, "orderflow.allocated", "test-shopify:" + id)).isEmpty();
+        } finally {
+            tryton.start();
+        }
+        allocated(id);
+        assertThat(tryton.sales("test-shopify-" + id)).hasSize(1);
+        assertThat(Queues.browse(jms, "orderflow.review", "test-shopify:" + id)).isEmpty();
+        Boolean deadLettered = jms.browse("orderflow.dead-letter", (s, b) -> b.getEnumeration().hasMoreElements());
+        assertThat(deadLettered).isFalse();
+    }
+
+    private JsonNode allocated(String id) throws Exception {
+        List<TextMessage> found = null;
+        for (int i = 0; i < 600 && (found == null || found.isEmpty()); i++) {
+            found = Queues.browse(jms, "orderflow.allocated", "test-shopify:" + id);
+            Thread.sleep(100);
+        }
+        assertThat(found).as("allocated within 60 s").isNotEmpty();
+        return JSON.readTree(found.get(0).getText());
+    }
+
+    record Line(String sku, int quantity, String price) {
+    }
+
+    /** The Shopify fixture as a paid EUR order with these lines. */
+    static ObjectNode paidOrder(String id, List<Line> lines) throws Exception {
+        ObjectNode order = (ObjectNode) JSON.readTree(fixture("shopify-orders-create.json"));
+        order.put("id", Long.parseLong(id)).put("order_number", Long.parseLong(id)).put("name", "#" + id)
+                .put("currency", "EUR").put("financial_status", "paid")
+                .put("email", "e2e-" + id + "@example.com");
+        ((ObjectNode) order.get("customer")).put("email", "e2e-" + id + "@example.com");
+        ArrayNode items = (ArrayNode) order.get("line_items");
+        ObjectNode template = (ObjectNode) items.get(0);
+        items.removeAll();
+        for (Line line : lines) {
+            items.add(template.deepCopy().put("id", Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000_000L))
+                    .put("sku", line.sku()).put("title", line.sku()).put("name", line.sku())
+                    .put("quantity", line.quantity()).put("price", line.price()));
+        }
+        return order;
+    }
+
+    private int postShopify(JsonNode order, String topic, String eventId) throws Exception {
+        byte[] body = JSON.writeValueAsBytes(order);
+        return post(port, "/webhooks/shop/test-shopify", body,
+                shopifyHeaders(topic, eventId, hmacBase64("shpss_test_client_secret", body))).statusCode();
+    }
+}
