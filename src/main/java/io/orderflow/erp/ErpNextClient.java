@@ -25,18 +25,11 @@ import io.orderflow.config.OrderflowProperties;
  * 15 stock reservation). Free quantity per item is {@code actual_qty - reserved_qty} of its Bin in the configured
  * warehouse. 417 (ValidationError) and other 4xx are business refusals, parked for review with ERPNext's message.
  */
-public class ErpNextClient implements ErpClient {
+public class ErpNextClient extends HttpErpClient {
 
-    private final OrderflowProperties.Erp settings;
-    private final ErpHttp http;
-    private final ObjectMapper mapper;
-    private final ErpMappings mappings;
 
     public ErpNextClient(OrderflowProperties.Erp settings, ErpHttp http, ObjectMapper mapper, ErpMappings mappings) {
-        this.settings = settings;
-        this.http = http;
-        this.mapper = mapper;
-        this.mappings = mappings;
+        super(settings, http, mapper, mappings);
     }
 
     @Override
@@ -168,8 +161,4 @@ public class ErpNextClient implements ErpClient {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
-    private String base() {
-        String url = settings.getUrl();
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-    }
 }

@@ -30,24 +30,17 @@ import io.orderflow.config.OrderflowProperties;
  * record methods, which execute_kw accepts as kwargs. Odoo's business exceptions (UserError, ValidationError,
  * AccessError, MissingError, AccessDenied) become {@link ErpRejectedException}; anything else is retried.
  */
-public class OdooClient implements ErpClient {
+public class OdooClient extends HttpErpClient {
 
     private static final Set<String> BUSINESS_ERRORS = Set.of("odoo.exceptions.UserError",
             "odoo.exceptions.ValidationError", "odoo.exceptions.AccessError", "odoo.exceptions.MissingError",
             "odoo.exceptions.AccessDenied", "werkzeug.exceptions.Unauthorized", "werkzeug.exceptions.Forbidden");
 
-    private final OrderflowProperties.Erp settings;
-    private final ErpHttp http;
-    private final ObjectMapper mapper;
-    private final ErpMappings mappings;
     private final AtomicLong ids = new AtomicLong();
     private volatile Long uid;
 
     public OdooClient(OrderflowProperties.Erp settings, ErpHttp http, ObjectMapper mapper, ErpMappings mappings) {
-        this.settings = settings;
-        this.http = http;
-        this.mapper = mapper;
-        this.mappings = mappings;
+        super(settings, http, mapper, mappings);
     }
 
     @Override
@@ -218,8 +211,4 @@ public class OdooClient implements ErpClient {
         return id.asText();
     }
 
-    private String base() {
-        String url = settings.getUrl();
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-    }
 }

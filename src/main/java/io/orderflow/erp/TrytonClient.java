@@ -36,12 +36,8 @@ import io.orderflow.review.UnprocessableEventException;
  * </ul>
  * Quantities are reservable quantities: product quantity in the storage location with context {@code stock_assign}.
  */
-public class TrytonClient implements ErpClient {
+public class TrytonClient extends HttpErpClient {
 
-    private final OrderflowProperties.Erp settings;
-    private final ErpHttp http;
-    private final ObjectMapper mapper;
-    private final ErpMappings mappings;
     private final AtomicLong ids = new AtomicLong();
     private volatile String authorization;
     private volatile long userId;
@@ -51,10 +47,7 @@ public class TrytonClient implements ErpClient {
     private final Map<String, JsonNode> productDetails = new java.util.concurrent.ConcurrentHashMap<>();
 
     public TrytonClient(OrderflowProperties.Erp settings, ErpHttp http, ObjectMapper mapper, ErpMappings mappings) {
-        this.settings = settings;
-        this.http = http;
-        this.mapper = mapper;
-        this.mappings = mappings;
+        super(settings, http, mapper, mappings);
     }
 
     @Override
@@ -292,10 +285,6 @@ public class TrytonClient implements ErpClient {
         return answer.path("result");
     }
 
-    private String base() {
-        String url = settings.getUrl();
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-    }
 
     private static final class SessionExpired extends RuntimeException {
         SessionExpired() {
