@@ -1,9 +1,8 @@
 package io.orderflow.shop;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Base64;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -52,10 +51,10 @@ public class ShopApi {
         in.setHeader(Exchange.HTTP_METHOD, "GET");
         in.setHeader("Accept", "application/json");
         if (channel.getType() == ChannelType.shopify) {
-            in.setHeader(Exchange.HTTP_URI, base(channel) + "/admin/api/" + channel.getApi().getVersion()
+            in.setHeader(Exchange.HTTP_URI, ShopCredentials.baseUrl(channel) + "/admin/api/" + channel.getApi().getVersion()
                     + "/orders/" + orderId + ".json");
         } else {
-            in.setHeader(Exchange.HTTP_URI, base(channel) + "/wp-json/wc/v3/orders/" + orderId);
+            in.setHeader(Exchange.HTTP_URI, ShopCredentials.baseUrl(channel) + "/wp-json/wc/v3/orders/" + orderId);
         }
         authorize(in, channel);
     }
@@ -88,13 +87,13 @@ public class ShopApi {
         in.setHeader("Accept", "application/json");
         if (channel.getType() == ChannelType.shopify) {
             in.setHeader(Exchange.HTTP_METHOD, "POST");
-            in.setHeader(Exchange.HTTP_URI, base(channel) + "/admin/api/" + channel.getApi().getVersion()
+            in.setHeader(Exchange.HTTP_URI, ShopCredentials.baseUrl(channel) + "/admin/api/" + channel.getApi().getVersion()
                     + "/orders/" + orderId + "/cancel.json");
             // orderflow tells the customer itself (notify stage), so Shopify's own e-mail is off.
             in.setBody("{\"reason\":\"declined\",\"email\":false,\"restock\":true}");
         } else {
             in.setHeader(Exchange.HTTP_METHOD, "PUT");
-            in.setHeader(Exchange.HTTP_URI, base(channel) + "/wp-json/wc/v3/orders/" + orderId);
+            in.setHeader(Exchange.HTTP_URI, ShopCredentials.baseUrl(channel) + "/wp-json/wc/v3/orders/" + orderId);
             in.setBody("{\"status\":\"cancelled\"}");
         }
         authorize(in, channel);
@@ -102,13 +101,13 @@ public class ShopApi {
 
     private void authorize(Message in, Channel channel) {
         if (channel.getType() == ChannelType.shopify) {
-            in.setHeader("X-Shopify-Access-Token", nonNull(channel.getApi().getAccessToken(), "access-token"));
+            nonNull(channel.getApi().getAccessToken(), "access-token");
         } else {
-            String credentials = nonNull(channel.getApi().getConsumerKey(), "consumer-key") + ":"
-                    + nonNull(channel.getApi().getConsumerSecret(), "consumer-secret");
-            in.setHeader("Authorization", "Basic "
-                    + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+            nonNull(channel.getApi().getConsumerKey(), "consumer-key");
+            nonNull(channel.getApi().getConsumerSecret(), "consumer-secret");
         }
+        Map.Entry<String, String> header = ShopCredentials.authorization(channel);
+        in.setHeader(header.getKey(), header.getValue());
     }
 
     private Channel channel(String channelId) {
@@ -120,11 +119,6 @@ public class ShopApi {
             throw new UnprocessableEventException("orderflow.channels." + channelId + ".api.base-url is not configured");
         }
         return channel;
-    }
-
-    private static String base(Channel channel) {
-        String base = channel.getApi().getBaseUrl();
-        return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     }
 
     private static String nonNull(String value, String name) {

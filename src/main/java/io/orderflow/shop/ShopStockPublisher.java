@@ -8,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -79,7 +78,7 @@ public class ShopStockPublisher {
     }
 
     private void pushWoo(String channelId, Channel channel, String sku, long quantity) throws IOException, InterruptedException {
-        JsonNode found = mapper.readTree(send(channelId, channel, HttpRequest.newBuilder(URI.create(base(channel)
+        JsonNode found = mapper.readTree(send(channelId, channel, HttpRequest.newBuilder(URI.create(ShopCredentials.baseUrl(channel)
                 + "/wp-json/wc/v3/products?sku=" + URLEncoder.encode(sku, StandardCharsets.UTF_8))).GET()).body());
         if (!found.isArray() || found.isEmpty()) {
             LOG.warn("SKU {} is not in shop {}: stock not pushed", sku, channelId);
@@ -90,7 +89,7 @@ public class ShopStockPublisher {
         String path = parent > 0 ? "/wp-json/wc/v3/products/" + parent + "/variations/" + product.path("id").asText()
                 : "/wp-json/wc/v3/products/" + product.path("id").asText();
         ObjectNode body = mapper.createObjectNode().put("manage_stock", true).put("stock_quantity", quantity);
-        send(channelId, channel, HttpRequest.newBuilder(URI.create(base(channel) + path))
+        send(channelId, channel, HttpRequest.newBuilder(URI.create(ShopCredentials.baseUrl(channel) + path))
                 .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body.toString())));
         LOG.info("Stock of {} in shop {} set to {}", sku, channelId, quantity);
     }
@@ -126,7 +125,7 @@ public class ShopStockPublisher {
 
     private JsonNode graphql(String channelId, Channel channel, JsonNode body) throws IOException, InterruptedException {
         for (int attempt = 1; ; attempt++) {
-            HttpResponse<String> response = send(channelId, channel, HttpRequest.newBuilder(URI.create(base(channel)
+            HttpResponse<String> response = send(channelId, channel, HttpRequest.newBuilder(URI.create(ShopCredentials.baseUrl(channel)
                     + "/admin/api/" + channel.getApi().getVersion() + "/graphql.json"))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString())));
             JsonNode answer = mapper.readTree(response.body());
@@ -146,7 +145,8 @@ public class ShopStockPublisher {
 
     private HttpResponse<String> send(String channelId, Channel channel, HttpRequest.Builder request)
             throws IOException, InterruptedException {
-        authorize(request, channel);
+        Map.Entry<String, String> authorization = ShopCredentials.authorization(channel);
+        request.setHeader(authorization.getKey(), authorization.getValue());
         RateLimiter limiter = limiters.computeIfAbsent(channelId, id -> RateLimiter.of("shop-" + id,
                 RateLimiterConfig.custom().limitForPeriod(Math.max(1, channel.getApi().getMaxRequestsPerSecond()))
                         .limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ofSeconds(30)).build()));
@@ -170,18 +170,4 @@ public class ShopStockPublisher {
         }
     }
 
-    private static void authorize(HttpRequest.Builder request, Channel channel) {
-        if (channel.getType() == ChannelType.shopify) {
-            request.setHeader("X-Shopify-Access-Token", String.valueOf(channel.getApi().getAccessToken()));
-        } else {
-            request.setHeader("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                    (channel.getApi().getConsumerKey() + ":" + channel.getApi().getConsumerSecret())
-                            .getBytes(StandardCharsets.UTF_8)));
-        }
-    }
-
-    private static String base(Channel channel) {
-        String base = channel.getApi().getBaseUrl();
-        return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
-    }
 }
