@@ -76,12 +76,15 @@ public class OrderflowProperties {
         /** One secret, or two while a secret is being rotated (old and new both verify). */
         private List<String> webhookSecrets = new ArrayList<>();
         private final Api api = new Api();
+        /** This channel's own ERP charge products/accounts; unset ones fall back to orderflow.erp.*. */
+        private final ErpCharges erp = new ErpCharges();
 
         public ChannelType getType() { return type; }
         public void setType(ChannelType type) { this.type = type; }
         public List<String> getWebhookSecrets() { return webhookSecrets; }
         public void setWebhookSecrets(List<String> webhookSecrets) { this.webhookSecrets = webhookSecrets; }
         public Api getApi() { return api; }
+        public ErpCharges getErp() { return erp; }
 
         @Override
         public String toString() {
@@ -123,6 +126,23 @@ public class OrderflowProperties {
     }
 
     public enum ChannelType { shopify, woocommerce }
+
+    /** Where an order's shipping charges and discounts go in the ERP (docs/erp.md, "Money"). */
+    public static class ErpCharges {
+        /** Odoo product default_code / Tryton product code of the service product for shipping lines. */
+        private String shippingProduct;
+        /** Odoo product default_code / Tryton product code of the product for discount lines (negative price). */
+        private String discountProduct;
+        /** ERPNext account of the "Actual" shipping row (e.g. "Freight and Forwarding Charges - MC"). */
+        private String shippingAccount;
+
+        public String getShippingProduct() { return shippingProduct; }
+        public void setShippingProduct(String v) { this.shippingProduct = v; }
+        public String getDiscountProduct() { return discountProduct; }
+        public void setDiscountProduct(String v) { this.discountProduct = v; }
+        public String getShippingAccount() { return shippingAccount; }
+        public void setShippingAccount(String v) { this.shippingAccount = v; }
+    }
 
     /** A payment gateway sending webhooks to /webhooks/payment/{provider id}. */
     public static class PaymentProvider {
@@ -221,6 +241,15 @@ public class OrderflowProperties {
         private String warehouse;
         /** backorder: confirm and ship what is there; hold: keep the order unconfirmed and park it for review. */
         private ShortagePolicy shortagePolicy = ShortagePolicy.backorder;
+        /** Shipping and discount products / shipping account for every channel that sets none of its own. */
+        private final ErpCharges charges = new ErpCharges();
+        /** ERPNext: the tax account of each rate, by percent ("19": "VAT 19% - MC"). */
+        private Map<String, String> taxAccounts = new LinkedHashMap<>();
+        /**
+         * The ERP order's total, read back before confirmation, may differ from the shop's total (and the payment the
+         * gate saw) by at most this much per order; more parks the order for review, unconfirmed.
+         */
+        private java.math.BigDecimal totalTolerance = new java.math.BigDecimal("0.01");
         /** Outbound rate limit, requests per second to the ERP. */
         private int maxRequestsPerSecond = 10;
         private java.time.Duration timeout = java.time.Duration.ofSeconds(20);
@@ -249,6 +278,11 @@ public class OrderflowProperties {
         public void setCompany(String company) { this.company = company; }
         public String getWarehouse() { return warehouse; }
         public void setWarehouse(String warehouse) { this.warehouse = warehouse; }
+        public ErpCharges getCharges() { return charges; }
+        public Map<String, String> getTaxAccounts() { return taxAccounts; }
+        public void setTaxAccounts(Map<String, String> v) { this.taxAccounts = v; }
+        public java.math.BigDecimal getTotalTolerance() { return totalTolerance; }
+        public void setTotalTolerance(java.math.BigDecimal v) { this.totalTolerance = v; }
         public ShortagePolicy getShortagePolicy() { return shortagePolicy; }
         public void setShortagePolicy(ShortagePolicy shortagePolicy) { this.shortagePolicy = shortagePolicy; }
         public int getMaxRequestsPerSecond() { return maxRequestsPerSecond; }

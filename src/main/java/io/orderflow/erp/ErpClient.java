@@ -23,8 +23,15 @@ public interface ErpClient {
     /** The ERP products for these SKUs (only those found), with the quantity free to reserve. */
     Map<String, ErpProduct> products(Collection<String> skus);
 
-    /** Creates the sales order (not yet confirmed) with the order's ERP reference. */
-    ErpOrder createOrder(JsonNode order, String customerId, Map<String, ErpProduct> products);
+    /**
+     * Creates the sales order (not yet confirmed) with the order's ERP reference: product lines, discounts, shipping
+     * charges and taxes as {@code amounts} says, so the ERP's total is what the customer paid.
+     */
+    ErpOrder createOrder(JsonNode order, OrderAmounts amounts, Charges charges, String customerId,
+            Map<String, ErpProduct> products);
+
+    /** The order's total as the ERP computed it (taxes included), read back from the ERP. */
+    BigDecimal orderTotal(ErpOrder order);
 
     /** Confirms the order and reserves its stock; a no-op for what is already done. */
     void confirmAndReserve(ErpOrder order);
@@ -33,5 +40,12 @@ public interface ErpClient {
     }
 
     record ErpOrder(String id, String name, boolean confirmed) {
+    }
+
+    /**
+     * Where an order's charges go in the ERP, for the order's channel: the shipping and discount products (Odoo
+     * default_code, Tryton code) and the shipping account (ERPNext). Null when not configured.
+     */
+    record Charges(String shippingProduct, String discountProduct, String shippingAccount) {
     }
 }

@@ -50,8 +50,9 @@ public class ErpConfiguration {
         @Override public java.util.Optional<ErpOrder> findOrder(String reference) { throw none(); }
         @Override public String findOrCreateCustomer(com.fasterxml.jackson.databind.JsonNode order) { throw none(); }
         @Override public java.util.Map<String, ErpProduct> products(java.util.Collection<String> skus) { throw none(); }
-        @Override public ErpOrder createOrder(com.fasterxml.jackson.databind.JsonNode o, String c,
-                java.util.Map<String, ErpProduct> p) { throw none(); }
+        @Override public ErpOrder createOrder(com.fasterxml.jackson.databind.JsonNode o, OrderAmounts a, Charges ch,
+                String c, java.util.Map<String, ErpProduct> p) { throw none(); }
+        @Override public java.math.BigDecimal orderTotal(ErpOrder order) { throw none(); }
         @Override public void confirmAndReserve(ErpOrder order) { throw none(); }
 
         private static IllegalStateException none() {

@@ -83,13 +83,41 @@ public class ErpNextClient extends HttpErpClient {
     }
 
     @Override
-    public ErpOrder createOrder(JsonNode order, String customerId, Map<String, ErpProduct> products) {
+    public ErpOrder createOrder(JsonNode order, OrderAmounts amounts, Charges charges, String customerId,
+            Map<String, ErpProduct> products) {
         ObjectNode input = mapper.createObjectNode().put("customer", customerId)
                 .put("company", settings.getCompany()).put("warehouse", settings.getWarehouse());
         input.set("order", order);
+        input.set("amounts", amounts.toJson(mapper));
+        ObjectNode accounts = input.putObject("taxAccounts");
+        for (OrderAmounts.Line line : amounts.all()) {
+            for (BigDecimal rate : line.rates()) {
+                String percent = rate.movePointRight(2).stripTrailingZeros().toPlainString();
+                String account = settings.getTaxAccounts().get(percent);
+                if (account == null) {
+                    throw new ErpRejectedException("the order has " + percent + " % tax but orderflow.erp.tax-accounts names"
+                            + " no ERPNext account for it (e.g. ORDERFLOW_ERP_TAXACCOUNTS_" + percent.replace('.', '_')
+                            + "=\"VAT " + percent + "% - XX\")");
+                }
+                accounts.put(percent, account);
+            }
+        }
+        if (!amounts.shipping().isEmpty()) {
+            if (charges.shippingAccount() == null || charges.shippingAccount().isBlank()) {
+                throw new ErpRejectedException("the order has a shipping charge but no ERPNext account is configured for it:"
+                        + " set orderflow.erp.charges.shipping-account (or the channel's erp.shipping-account)");
+            }
+            input.put("shippingAccount", charges.shippingAccount());
+        }
         JsonNode created = request("POST", "/api/resource/Sales%20Order", mappings.map("erpnext-sales-order.jsonata", input));
         String name = created.path("data").path("name").asText();
         return new ErpOrder(name, name, false);
+    }
+
+    @Override
+    public BigDecimal orderTotal(ErpOrder order) {
+        return request("GET", "/api/resource/Sales%20Order/" + encode(order.id()), null).path("data").path("grand_total")
+                .decimalValue();
     }
 
     @Override

@@ -28,7 +28,10 @@ import org.springframework.stereotype.Component;
  * <li>look the ERP reference up first: an order that exists is never created again (duplicates, redelivery, replay,
  * and a crash between the ERP's answer and our commit all end here);</li>
  * <li>resolve every SKU to an ERP product; unknown SKUs park the order for review, naming them;</li>
- * <li>find or create the customer by e-mail (with addresses), create the sales order;</li>
+ * <li>find or create the customer by e-mail (with addresses), create the sales order with every line, discount,
+ * shipping charge and tax ({@link OrderAmounts});</li>
+ * <li>read the ERP's total back and compare it with what the customer paid (the shop's total, and the payment the
+ * gate saw): a difference beyond orderflow.erp.total-tolerance parks the order for review, unconfirmed;</li>
  * <li>compare the free quantities with the order: a shortage follows orderflow.erp.shortage-policy (backorder:
  * confirm and ship what is there, alert ops, tell the customer; hold: leave the order unconfirmed and park it);</li>
  * <li>confirm and reserve, then read the free quantities back for the shop.</li>
@@ -45,11 +48,13 @@ public class ErpStage {
     private final ObjectMapper mapper;
     private final OrderflowProperties.Erp settings;
     private final MeterRegistry meters;
+    private final OrderflowProperties properties;
 
     public ErpStage(ErpClient erp, ObjectMapper mapper, OrderflowProperties properties, MeterRegistry meters) {
         this.erp = erp;
         this.mapper = mapper;
         this.settings = properties.getErp();
+        this.properties = properties;
         this.meters = meters;
     }
 
@@ -81,14 +86,18 @@ public class ErpStage {
                     + " (create the products, then replay)");
         }
 
+        OrderAmounts amounts = OrderAmounts.of(order);
         ErpClient.ErpOrder erpOrder;
         if (existing.isPresent()) {
             erpOrder = existing.get();
             LOG.info("ERP order {} for {} exists already (reference {}): not created again", erpOrder.id(), orderKey, reference);
         } else {
             String customer = erp.findOrCreateCustomer(order);
-            erpOrder = erp.createOrder(order, customer, products);
+            erpOrder = erp.createOrder(order, amounts, charges(order.path("channel").asText()), customer, products);
             LOG.info("ERP order {} created for {} (reference {})", erpOrder.id(), orderKey, reference);
+        }
+        if (!erpOrder.confirmed()) {
+            checkTotal(exchange, order, amounts, erpOrder);
         }
 
         Map<String, BigDecimal> shortages = new LinkedHashMap<>();
@@ -140,6 +149,54 @@ public class ErpStage {
             notification.set("customer", order.path("customer"));
             exchange.setVariable("notificationBody", notification.toString());
         }
+    }
+
+    /**
+     * The ERP's total, read back before confirmation, against the shop's total and the payment the gate saw
+     * (header orderflowPaidAmount, set when the gateway confirmed the payment). Beyond the tolerance the order is
+     * parked for review with both amounts and the lines, and nothing is confirmed or reserved.
+     */
+    private void checkTotal(Exchange exchange, JsonNode order, OrderAmounts amounts, ErpClient.ErpOrder erpOrder) {
+        BigDecimal erpTotal = erp.orderTotal(erpOrder);
+        BigDecimal tolerance = settings.getTotalTolerance();
+        String currency = amounts.currency();
+        List<String> differences = new ArrayList<>();
+        if (amounts.shopTotal() != null && erpTotal.subtract(amounts.shopTotal()).abs().compareTo(tolerance) > 0) {
+            differences.add("the shop's total is " + amounts.shopTotal().toPlainString() + " " + currency);
+        }
+        String paid = exchange.getMessage().getHeader("orderflowPaidAmount", String.class);
+        if (paid != null && !paid.isBlank() && erpTotal.subtract(new BigDecimal(paid)).abs().compareTo(tolerance) > 0) {
+            differences.add("the payment confirmed by the gateway is " + paid + " " + currency);
+        }
+        if (differences.isEmpty()) {
+            return;
+        }
+        meters.counter("orderflow.erp.total.mismatches", "erp", settings.getKind().name()).increment();
+        StringBuilder lines = new StringBuilder();
+        for (OrderAmounts.Line l : amounts.all()) {
+            lines.append(lines.length() == 0 ? "" : "; ").append(l.kind() == OrderAmounts.Kind.shipping ? "shipping " : "")
+                    .append(l.sku() == null || l.sku().isBlank() ? l.name() : l.sku()).append(" ")
+                    .append(plain(l.quantity())).append(" x ").append(l.listedUnitPrice().toPlainString());
+            if (l.discount().signum() != 0) {
+                lines.append(" - ").append(l.discount().toPlainString());
+            }
+            lines.append(" = ").append(l.gross().toPlainString()).append(" incl. tax ").append(l.tax().toPlainString());
+        }
+        throw new UnprocessableEventException("total mismatch: the ERP order " + erpOrder.id() + " totals "
+                + erpTotal.toPlainString() + " " + currency + " but " + String.join(" and ", differences)
+                + " (tolerance " + tolerance.toPlainString() + "; lines: " + lines + "). The ERP order stays unconfirmed"
+                + " and nothing is reserved: correct it (or its taxes/charges settings) in the ERP, then replay");
+    }
+
+    /** The channel's own ERP charge settings, each falling back to orderflow.erp.charges.*. */
+    private ErpClient.Charges charges(String channelId) {
+        OrderflowProperties.ErpCharges defaults = settings.getCharges();
+        OrderflowProperties.Channel channel = properties.getChannels().get(channelId);
+        OrderflowProperties.ErpCharges own = channel == null ? new OrderflowProperties.ErpCharges() : channel.getErp();
+        return new ErpClient.Charges(
+                own.getShippingProduct() != null ? own.getShippingProduct() : defaults.getShippingProduct(),
+                own.getDiscountProduct() != null ? own.getDiscountProduct() : defaults.getDiscountProduct(),
+                own.getShippingAccount() != null ? own.getShippingAccount() : defaults.getShippingAccount());
     }
 
     /** Quantities as ERPs send them (10.0) shown as people write them (10). */

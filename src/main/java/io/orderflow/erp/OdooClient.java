@@ -1,6 +1,7 @@
 package io.orderflow.erp;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -65,7 +66,35 @@ public class OdooClient extends HttpErpClient {
         if (!found.isEmpty()) {
             return found.get(0).path("id").asText();
         }
-        JsonNode vals = mappings.map("odoo-partner.jsonata", order);
+        ObjectNode input = mapper.createObjectNode();
+        input.set("order", order);
+        ObjectNode countries = input.putObject("countries");
+        ObjectNode states = input.putObject("states");
+        for (String field : List.of("billingAddress", "shippingAddress")) {
+            JsonNode address = order.path(field);
+            String country = address.path("country").asText("");
+            if (country.length() == 2 && !countries.has(country)) {
+                JsonNode countryFound = call("res.country", "search_read", null, Map.of(
+                        "domain", List.of(List.of("code", "=", country.toUpperCase())), "fields", List.of("id"), "limit", 1));
+                if (!countryFound.isEmpty()) {
+                    countries.put(country, countryFound.get(0).path("id").asLong());
+                }
+            }
+            String region = address.path("region").asText("");
+            String key = country + "-" + region;
+            if (countries.has(country) && !region.isBlank() && !states.has(key)) {
+                JsonNode stateFound = call("res.country.state", "search_read", null, Map.of(
+                        "domain", List.of(List.of("country_id", "=", countries.path(country).asLong()),
+                                List.of("code", "=", region)), "fields", List.of("id"), "limit", 1));
+                if (!stateFound.isEmpty()) {
+                    states.put(key, stateFound.get(0).path("id").asLong());
+                }
+            }
+        }
+        ObjectNode vals = (ObjectNode) mappings.map("odoo-partner.jsonata", input);
+        ArrayNode children = mapper.createArrayNode();
+        vals.path("child_ids").forEach(child -> children.add(create(child)));
+        vals.set("child_ids", children);
         return firstId(call("res.partner", "create", null, Map.of("vals_list", List.of(vals))));
     }
 
@@ -83,15 +112,88 @@ public class OdooClient extends HttpErpClient {
     }
 
     @Override
-    public ErpOrder createOrder(JsonNode order, String customerId, Map<String, ErpProduct> products) {
+    public ErpOrder createOrder(JsonNode order, OrderAmounts amounts, Charges charges, String customerId,
+            Map<String, ErpProduct> products) {
         ObjectNode input = mapper.createObjectNode();
         input.set("order", order);
         input.put("partnerId", Long.parseLong(customerId));
         ObjectNode productIds = input.putObject("products");
         products.forEach((sku, p) -> productIds.putObject(sku).put("id", Long.parseLong(p.id())));
-        JsonNode vals = mappings.map("odoo-sale-order.jsonata", input);
+        input.set("amounts", amounts.toJson(mapper));
+        input.set("taxes", taxes(amounts));
+        if (!amounts.shipping().isEmpty()) {
+            input.put("shippingProductId", chargeProduct(charges.shippingProduct(), "shipping", "shipping-product"));
+        }
+        if (amounts.all().stream().anyMatch(l -> l.discount().signum() != 0)) {
+            input.put("discountProductId", chargeProduct(charges.discountProduct(), "discount", "discount-product"));
+        }
+        ObjectNode vals = (ObjectNode) mappings.map("odoo-sale-order.jsonata", input);
+        ArrayNode commands = mapper.createArrayNode();
+        for (JsonNode line : vals.path("order_line")) {
+            ObjectNode values = (ObjectNode) line;
+            // many2many "replace with these ids"; Odoo 19 (JSON-2) names the field tax_ids.
+            ArrayNode replace = mapper.createArrayNode();
+            replace.addArray().add(6).add(0).add(values.path("tax_id").isArray() ? values.path("tax_id") : mapper.createArrayNode());
+            values.remove("tax_id");
+            values.set(settings.getOdooApi() == OrderflowProperties.OdooApi.json2 ? "tax_ids" : "tax_id", replace);
+            commands.add(create(values));
+        }
+        vals.set("order_line", commands);
         String id = firstId(call("sale.order", "create", null, Map.of("vals_list", List.of(vals))));
         return new ErpOrder(id, null, false);
+    }
+
+    @Override
+    public BigDecimal orderTotal(ErpOrder order) {
+        JsonNode sale = call("sale.order", "read", List.of(Long.parseLong(order.id())), Map.of("fields", List.of("amount_total")));
+        return sale.path(0).path("amount_total").decimalValue();
+    }
+
+    /**
+     * The Odoo sale tax of each rate on the order: percent taxes of that amount, price-included exactly when the
+     * shop's prices include tax (Odoo then keeps the customer's gross line amounts). A rate Odoo has no such tax for
+     * is a business refusal naming it.
+     */
+    private ObjectNode taxes(OrderAmounts amounts) {
+        ObjectNode taxes = mapper.createObjectNode();
+        for (OrderAmounts.Line line : amounts.all()) {
+            for (BigDecimal rate : line.rates()) {
+                String percent = rate.movePointRight(2).stripTrailingZeros().toPlainString();
+                if (taxes.has(percent)) {
+                    continue;
+                }
+                JsonNode found = call("account.tax", "search_read", null, Map.of(
+                        "domain", List.of(List.of("type_tax_use", "=", "sale"), List.of("amount_type", "=", "percent"),
+                                List.of("amount", "=", new BigDecimal(percent)),
+                                List.of("price_include", "=", amounts.taxesIncluded())),
+                        "fields", List.of("id", "name"), "limit", 1));
+                if (found.isEmpty()) {
+                    throw new ErpRejectedException("Odoo has no " + (amounts.taxesIncluded() ? "price-included" : "price-excluded")
+                            + " sale tax of " + percent + " %: create it (Accounting > Configuration > Taxes), then replay");
+                }
+                taxes.put(percent, found.get(0).path("id").asLong());
+            }
+        }
+        return taxes;
+    }
+
+    private long chargeProduct(String code, String what, String setting) {
+        if (code == null || code.isBlank()) {
+            throw new ErpRejectedException("the order has a " + what + " but no Odoo product is configured for it: set "
+                    + "orderflow.erp.charges." + setting + " (or the channel's erp." + setting + ") to a product's internal reference");
+        }
+        JsonNode found = call("product.product", "search_read", null, Map.of(
+                "domain", List.of(List.of("default_code", "=", code)), "fields", List.of("id"), "limit", 1));
+        if (found.isEmpty()) {
+            throw new ErpRejectedException("the " + what + " product " + code + " (orderflow.erp.charges." + setting
+                    + ") is not in Odoo");
+        }
+        return found.get(0).path("id").asLong();
+    }
+
+    /** Odoo's x2many "create" command: [0, 0, values]. */
+    private ArrayNode create(JsonNode values) {
+        return mapper.createArrayNode().add(0).add(0).add(values);
     }
 
     @Override

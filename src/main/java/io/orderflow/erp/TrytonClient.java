@@ -1,6 +1,7 @@
 package io.orderflow.erp;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -96,33 +97,57 @@ public class TrytonClient extends HttpErpClient {
     }
 
     @Override
-    public ErpOrder createOrder(JsonNode order, String customerId, Map<String, ErpProduct> products) {
+    public ErpOrder createOrder(JsonNode order, OrderAmounts amounts, Charges charges, String customerId,
+            Map<String, ErpProduct> products) {
         JsonNode addresses = call("model.party.party.read", params(List.of(Long.parseLong(customerId)), List.of("addresses")));
         JsonNode address = addresses.path(0).path("addresses").path(0);
-        List<Long> categories = new ArrayList<>();
-        products.values().forEach(pr -> {
-            JsonNode category = productDetails.get(pr.id()).path("account_category");
-            if (category.isIntegralNumber() && !categories.contains(category.asLong())) {
-                categories.add(category.asLong());
+        Map<String, JsonNode> details = new LinkedHashMap<>();
+        products.forEach((sku, pr) -> details.put(sku, productDetails.get(pr.id())));
+        boolean discounted = amounts.all().stream().anyMatch(l -> l.discount().signum() != 0);
+        JsonNode shippingProduct = amounts.shipping().isEmpty() ? null
+                : chargeProduct(charges.shippingProduct(), "shipping", "shipping-product");
+        JsonNode discountProduct = discounted ? chargeProduct(charges.discountProduct(), "discount", "discount-product") : null;
+        Map<String, JsonNode> taxesByCategory = taxesByCategory(details.values(), shippingProduct);
+
+        // Every sale line with its gross (or net) amount; net unit prices are computed for all of them at once.
+        List<ObjectNode> saleLines = new ArrayList<>();
+        List<BigDecimal> amountsInBasis = new ArrayList<>();
+        List<BigDecimal> rates = new ArrayList<>();
+        for (OrderAmounts.Line line : amounts.all()) {
+            boolean shipping = line.kind() == OrderAmounts.Kind.shipping;
+            JsonNode product = shipping ? shippingProduct : details.get(line.sku());
+            JsonNode taxes = taxesByCategory.getOrDefault(product.path("account_category").asText(), mapper.createArrayNode());
+            saleLines.add(saleLine(shipping ? "shipping" : "product", product, line.quantity(),
+                    (shipping ? "Shipping: " : "") + line.name(), taxes));
+            amountsInBasis.add(line.listedAmount());
+            rates.add(line.totalRate());
+            if (line.discount().signum() != 0) {
+                saleLines.add(saleLine("discount", discountProduct, BigDecimal.ONE, "Discount"
+                        + (line.discountTitle() == null ? "" : " " + line.discountTitle()) + ": " + line.name(), taxes));
+                amountsInBasis.add(line.discount().negate());
+                rates.add(line.totalRate());
             }
-        });
-        Map<String, JsonNode> taxesByCategory = new LinkedHashMap<>();
-        if (!categories.isEmpty()) {
-            for (JsonNode category : call("model.product.category.read", params(categories, List.of("customer_taxes_used")))) {
-                taxesByCategory.put(category.path("id").asText(), category.path("customer_taxes_used"));
+        }
+        List<BigDecimal> nets;
+        if (amounts.taxesIncluded()) {
+            List<TaxIncludedPrices.Gross> gross = new ArrayList<>();
+            for (int i = 0; i < amountsInBasis.size(); i++) {
+                gross.add(new TaxIncludedPrices.Gross(amountsInBasis.get(i), rates.get(i)));
             }
+            nets = TaxIncludedPrices.netAmounts(gross, amounts.scale());
+        } else {
+            nets = amountsInBasis;
+        }
+        ArrayNode lines = mapper.createArrayNode();
+        for (int i = 0; i < saleLines.size(); i++) {
+            ObjectNode line = saleLines.get(i);
+            line.put("unitPrice", TaxIncludedPrices.unitPrice(nets.get(i), line.path("quantity").decimalValue()).toPlainString());
+            lines.add(line);
         }
         ObjectNode input = mapper.createObjectNode().put("party", Long.parseLong(customerId));
         input.set("address", address);
         input.set("order", order);
-        ObjectNode productInput = input.putObject("products");
-        products.forEach((sku, pr) -> {
-            JsonNode details = productDetails.get(pr.id());
-            ObjectNode entry = productInput.putObject(sku).put("id", Long.parseLong(pr.id()));
-            entry.set("unit", details.path("default_uom"));
-            JsonNode taxes = taxesByCategory.get(details.path("account_category").asText());
-            entry.set("taxes", taxes == null ? mapper.createArrayNode() : taxes);
-        });
+        input.set("saleLines", lines);
         ObjectNode values = (ObjectNode) mappings.map("tryton-sale.jsonata", input);
         for (JsonNode line : values.path("lines")) {
             ((ObjectNode) line).set("taxes", action("add", line.path("taxes")));
@@ -130,6 +155,59 @@ public class TrytonClient extends HttpErpClient {
         values.set("lines", action("create", values.path("lines")));
         String id = call("model.sale.sale.create", params(List.of(values))).path(0).asText();
         return new ErpOrder(id, null, false);
+    }
+
+    @Override
+    public BigDecimal orderTotal(ErpOrder order) {
+        JsonNode total = call("model.sale.sale.read", params(List.of(Long.parseLong(order.id())), List.of("total_amount")))
+                .path(0).path("total_amount");
+        // Tryton answers Decimals as {"__class__": "Decimal", "decimal": "25.00"}.
+        return new BigDecimal(total.isObject() ? total.path("decimal").asText() : total.asText());
+    }
+
+    private ObjectNode saleLine(String kind, JsonNode product, BigDecimal quantity, String description, JsonNode taxes) {
+        ObjectNode line = mapper.createObjectNode().put("kind", kind).put("product", product.path("id").asLong())
+                .put("quantity", quantity).put("description", description);
+        line.set("unit", product.path("default_uom"));
+        line.set("taxes", taxes);
+        return line;
+    }
+
+    /** A service product for charges (shipping, discount) by its code: its id, unit and account category. */
+    private JsonNode chargeProduct(String code, String what, String setting) {
+        if (code == null || code.isBlank()) {
+            throw new ErpRejectedException("the order has a " + what + " but no Tryton product is configured for it: set "
+                    + "orderflow.erp.charges." + setting + " (or the channel's erp." + setting + ") to a product code");
+        }
+        JsonNode found = call("model.product.product.search_read", params(List.of(List.of("code", "=", code)), 0, 1, null,
+                List.of("code", "default_uom", "account_category")));
+        if (found.isEmpty()) {
+            throw new ErpRejectedException("the " + what + " product " + code + " (orderflow.erp.charges." + setting
+                    + ") is not in Tryton");
+        }
+        return found.get(0);
+    }
+
+    /** The customer taxes of each product category involved, by category id. */
+    private Map<String, JsonNode> taxesByCategory(Collection<JsonNode> products, JsonNode shippingProduct) {
+        List<Long> categories = new ArrayList<>();
+        List<JsonNode> all = new ArrayList<>(products);
+        if (shippingProduct != null) {
+            all.add(shippingProduct);
+        }
+        for (JsonNode product : all) {
+            JsonNode category = product.path("account_category");
+            if (category.isIntegralNumber() && !categories.contains(category.asLong())) {
+                categories.add(category.asLong());
+            }
+        }
+        Map<String, JsonNode> taxes = new LinkedHashMap<>();
+        if (!categories.isEmpty()) {
+            for (JsonNode category : call("model.product.category.read", params(categories, List.of("customer_taxes_used")))) {
+                taxes.put(category.path("id").asText(), category.path("customer_taxes_used"));
+            }
+        }
+        return taxes;
     }
 
     @Override

@@ -166,6 +166,8 @@ public class PaymentGate {
             reason = "zero total";
         } else if (net == total) {
             reason = "payment confirmed by the gateway (" + Money.toDecimal(net, currency) + " " + currency + ")";
+            // The ERP stage compares the ERP order's total with this amount too (docs/erp.md, "The total check").
+            exchange.getMessage().setHeader("orderflowPaidAmount", Money.toDecimal(net, currency));
         } else if (shopStatus.equals("paid")) {
             reason = "payment confirmed by the shop (paid)";
         } else if (shopStatus.equals("authorized") && policy.isAuthorizedCounts()) {
