@@ -132,10 +132,15 @@ public class OdooClient extends HttpErpClient {
         for (JsonNode line : vals.path("order_line")) {
             ObjectNode values = (ObjectNode) line;
             // many2many "replace with these ids"; Odoo 19 (JSON-2) names the field tax_ids.
-            ArrayNode replace = mapper.createArrayNode();
-            replace.addArray().add(6).add(0).add(values.path("tax_id").isArray() ? values.path("tax_id") : mapper.createArrayNode());
-            values.remove("tax_id");
-            values.set(settings.getOdooApi() == OrderflowProperties.OdooApi.json2 ? "tax_ids" : "tax_id", replace);
+            // A line the shop sent without tax details keeps Odoo's own product taxes, unless the order has no tax
+            // at all (then: no taxes).
+            JsonNode taxIds = values.remove("tax_id");
+            boolean untaxedOrder = new BigDecimal(order.at("/totals/tax").asText("0")).signum() == 0;
+            if ((taxIds != null && taxIds.isArray() && !taxIds.isEmpty()) || untaxedOrder) {
+                ArrayNode replace = mapper.createArrayNode();
+                replace.addArray().add(6).add(0).add(taxIds != null && taxIds.isArray() ? taxIds : mapper.createArrayNode());
+                values.set(settings.getOdooApi() == OrderflowProperties.OdooApi.json2 ? "tax_ids" : "tax_id", replace);
+            }
             commands.add(create(values));
         }
         vals.set("order_line", commands);
