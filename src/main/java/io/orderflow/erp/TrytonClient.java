@@ -109,40 +109,22 @@ public class TrytonClient extends HttpErpClient {
         JsonNode discountProduct = discounted ? chargeProduct(charges.discountProduct(), "discount", "discount-product") : null;
         Map<String, JsonNode> taxesByCategory = taxesByCategory(details.values(), shippingProduct);
 
-        // Every sale line with its gross (or net) amount; net unit prices are computed for all of them at once.
-        List<ObjectNode> saleLines = new ArrayList<>();
-        List<BigDecimal> amountsInBasis = new ArrayList<>();
-        List<BigDecimal> rates = new ArrayList<>();
-        for (OrderAmounts.Line line : amounts.all()) {
-            boolean shipping = line.kind() == OrderAmounts.Kind.shipping;
-            JsonNode product = shipping ? shippingProduct : details.get(line.sku());
-            JsonNode taxes = taxesByCategory.getOrDefault(product.path("account_category").asText(), mapper.createArrayNode());
-            saleLines.add(saleLine(shipping ? "shipping" : "product", product, line.quantity(),
-                    (shipping ? "Shipping: " : "") + line.name(), taxes));
-            amountsInBasis.add(line.listedAmount());
-            rates.add(line.totalRate());
-            if (line.discount().signum() != 0) {
-                saleLines.add(saleLine("discount", discountProduct, BigDecimal.ONE, "Discount"
-                        + (line.discountTitle() == null ? "" : " " + line.discountTitle()) + ": " + line.name(), taxes));
-                amountsInBasis.add(line.discount().negate());
-                rates.add(line.totalRate());
-            }
-        }
-        List<BigDecimal> nets;
-        if (amounts.taxesIncluded()) {
-            List<TaxIncludedPrices.Gross> gross = new ArrayList<>();
-            for (int i = 0; i < amountsInBasis.size(); i++) {
-                gross.add(new TaxIncludedPrices.Gross(amountsInBasis.get(i), rates.get(i)));
-            }
-            nets = TaxIncludedPrices.netAmounts(gross, amounts.scale());
-        } else {
-            nets = amountsInBasis;
-        }
         ArrayNode lines = mapper.createArrayNode();
-        for (int i = 0; i < saleLines.size(); i++) {
-            ObjectNode line = saleLines.get(i);
-            line.put("unitPrice", TaxIncludedPrices.unitPrice(nets.get(i), line.path("quantity").decimalValue()).toPlainString());
-            lines.add(line);
+        for (TrytonSaleLines.SaleLine line : TrytonSaleLines.of(amounts)) {
+            JsonNode product = switch (line.kind()) {
+                case product -> details.get(line.sku());
+                case discount -> discountProduct;
+                case shipping -> shippingProduct;
+            };
+            // A discount line is taxed like the line it reduces (a shipping charge's has no SKU).
+            JsonNode taxSource = line.sku() == null ? shippingProduct : details.get(line.sku());
+            JsonNode taxes = taxesByCategory.getOrDefault(taxSource.path("account_category").asText(), mapper.createArrayNode());
+            ObjectNode saleLine = mapper.createObjectNode().put("kind", line.kind().name())
+                    .put("product", product.path("id").asLong()).put("quantity", line.quantity())
+                    .put("description", line.description()).put("unitPrice", line.unitPrice().toPlainString());
+            saleLine.set("unit", product.path("default_uom"));
+            saleLine.set("taxes", taxes);
+            lines.add(saleLine);
         }
         ObjectNode input = mapper.createObjectNode().put("party", Long.parseLong(customerId));
         input.set("address", address);
@@ -163,14 +145,6 @@ public class TrytonClient extends HttpErpClient {
                 .path(0).path("total_amount");
         // Tryton answers Decimals as {"__class__": "Decimal", "decimal": "25.00"}.
         return new BigDecimal(total.isObject() ? total.path("decimal").asText() : total.asText());
-    }
-
-    private ObjectNode saleLine(String kind, JsonNode product, BigDecimal quantity, String description, JsonNode taxes) {
-        ObjectNode line = mapper.createObjectNode().put("kind", kind).put("product", product.path("id").asLong())
-                .put("quantity", quantity).put("description", description);
-        line.set("unit", product.path("default_uom"));
-        line.set("taxes", taxes);
-        return line;
     }
 
     /** A service product for charges (shipping, discount) by its code: its id, unit and account category. */

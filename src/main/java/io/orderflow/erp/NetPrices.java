@@ -8,49 +8,51 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Net prices for an ERP without price-included taxes (Tryton 6.0) that still add up to what the customer paid.
+ * Net prices for an ERP without price-included taxes (Tryton 6.0) whose total is exactly what the customer paid.
  *
  * <p>The ERP computes tax on net amounts and rounds it per document and tax (Tryton's default "document" tax
- * rounding): total = Σ net + Σ over rates round(rate × Σ net at that rate). Dividing each gross amount by (1 + rate)
- * and rounding line by line can miss the customer's total by a cent or more. So, per rate, the net sum U is chosen
- * first (the amount at the currency's places closest to gross / (1 + rate) for which U + round(U × rate) equals the
- * gross sum exactly), each line gets its gross / (1 + rate) rounded, and the remaining cent(s) go to the line with
- * the largest amount. A gross sum that no net amount reaches exactly (a rounding gap: possible when the rate
- * exceeds 100 % / 1 cent steps are skipped) keeps the closest, at most one cent off, within the total check's
- * default tolerance.
+ * rounding): total = Σ net + Σ over rates round(rate × Σ net at that rate). Two things make that miss the customer's
+ * total if the net prices are simply copied or divided out: a gross price divided by (1 + rate) and rounded per line,
+ * and a shop that rounds tax per line (Shopify; WooCommerce unless it rounds at subtotal) while the ERP rounds per
+ * document — a 50-line order easily ends several cents apart. So, per rate, the net sum U is chosen first: the
+ * amount at the currency's places closest to gross / (1 + rate) for which U + round(U × rate) is the customer's
+ * gross for that rate exactly. Every line starts from its own net (prices excluding tax: the shop's net, unchanged;
+ * prices including tax: gross / (1 + rate), rounded), and the difference to U goes to the line with the largest
+ * amount. A gross that no net sum reaches exactly (a gap of the rounding) keeps the closest, one cent off, within the
+ * total check's default tolerance.
  *
  * <p>The unit price is then the line's net amount / quantity, to 4 places (Tryton's unit price digits); for
  * quantities below 100 the line amount (quantity × unit price, rounded to the currency) is the net amount again.
  */
-public final class TaxIncludedPrices {
+public final class NetPrices {
 
-    private TaxIncludedPrices() {
+    private NetPrices() {
     }
 
-    /** A line: its gross amount (tax included) and its combined tax rate as a fraction (0.19). */
-    public record Gross(BigDecimal amount, BigDecimal rate) {
+    /**
+     * A sale line: where its net starts, its combined tax rate (0.19), and what it contributes to the customer's
+     * gross total (only the sum per rate matters: a discount line may contribute nothing when its product line's
+     * gross is already after the discount).
+     */
+    public record Item(BigDecimal startNet, BigDecimal rate, BigDecimal gross) {
     }
 
-    /** The net amount of each line, in the order given, at the currency's places. */
-    public static List<BigDecimal> netAmounts(List<Gross> lines, int scale) {
+    /** The net amount of each item, in the order given, at the currency's places. */
+    public static List<BigDecimal> netAmounts(List<Item> items, int scale) {
         List<BigDecimal> nets = new ArrayList<>();
         Map<BigDecimal, List<Integer>> byRate = new LinkedHashMap<>();
-        for (int i = 0; i < lines.size(); i++) {
-            nets.add(null);
-            byRate.computeIfAbsent(lines.get(i).rate().stripTrailingZeros(), r -> new ArrayList<>()).add(i);
+        for (int i = 0; i < items.size(); i++) {
+            nets.add(items.get(i).startNet().setScale(Math.max(scale, items.get(i).startNet().scale())));
+            byRate.computeIfAbsent(items.get(i).rate().stripTrailingZeros(), r -> new ArrayList<>()).add(i);
         }
         byRate.forEach((rate, members) -> {
-            BigDecimal divisor = BigDecimal.ONE.add(rate);
             BigDecimal gross = BigDecimal.ZERO;
             BigDecimal sum = BigDecimal.ZERO;
             int largest = members.get(0);
             for (int i : members) {
-                BigDecimal g = lines.get(i).amount();
-                gross = gross.add(g);
-                BigDecimal net = g.divide(divisor, scale, RoundingMode.HALF_EVEN);
-                nets.set(i, net);
-                sum = sum.add(net);
-                if (g.abs().compareTo(lines.get(largest).amount().abs()) > 0) {
+                gross = gross.add(items.get(i).gross());
+                sum = sum.add(nets.get(i));
+                if (nets.get(i).abs().compareTo(nets.get(largest).abs()) > 0) {
                     largest = i;
                 }
             }
@@ -60,9 +62,14 @@ public final class TaxIncludedPrices {
         return nets;
     }
 
+    /** gross / (1 + rate) at the currency's places: where a tax-included line's net starts. */
+    public static BigDecimal netOf(BigDecimal gross, BigDecimal rate, int scale) {
+        return gross.divide(BigDecimal.ONE.add(rate), scale, RoundingMode.HALF_EVEN);
+    }
+
     /** The net sum whose tax, rounded as the ERP rounds it, makes exactly {@code gross}; else the closest. */
     static BigDecimal netSum(BigDecimal gross, BigDecimal rate, int scale) {
-        BigDecimal start = gross.divide(BigDecimal.ONE.add(rate), scale, RoundingMode.HALF_EVEN);
+        BigDecimal start = netOf(gross, rate, scale);
         BigDecimal step = BigDecimal.ONE.movePointLeft(scale);
         BigDecimal best = start;
         BigDecimal bestMiss = null;
