@@ -25,6 +25,7 @@ import io.orderflow.gate.Money;
  * taxesIncluded the remainder is the gross and net = gross − taxes, else it is the net and gross = net + taxes;</li>
  * <li>a tax's rate is its {@code rate} (fraction), else {@code ratePercent} / 100, else inferred from the line as
  * tax / net to 4 places (an untaxed line has no rate);</li>
+ * <li>a shipping line of 0.00 (free shipping) is no charge and is left out;</li>
  * <li>a listed unit price is the listed line amount / quantity, exact where it divides to the currency's places,
  * else rounded half-even to 4 places (ERPs keep 4 for unit prices).</li>
  * </ul>
@@ -59,7 +60,11 @@ public record OrderAmounts(String currency, int scale, boolean taxesIncluded, Li
         }
         List<Line> shipping = new ArrayList<>();
         for (JsonNode s : order.path("shippingLines")) {
-            shipping.add(line(Kind.shipping, s, BigDecimal.ONE, s.path("price"), included, scale));
+            Line charge = line(Kind.shipping, s, BigDecimal.ONE, s.path("price"), included, scale);
+            // Free shipping adds nothing to what the customer pays: no charge line in the ERP.
+            if (charge.listedAmount().signum() != 0 || charge.gross().signum() != 0) {
+                shipping.add(charge);
+            }
         }
         JsonNode total = order.at("/totals/total");
         return new OrderAmounts(currency, scale, included, List.copyOf(lines), List.copyOf(shipping),

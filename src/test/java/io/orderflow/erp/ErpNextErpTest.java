@@ -77,6 +77,8 @@ class ErpNextErpTest {
                 .willReturn(data("{\"name\":\"SAL-ORD-2026-00031\",\"docstatus\":0}")));
         ERPNEXT.stubFor(put(urlEqualTo("/api/resource/Sales%20Order/SAL-ORD-2026-00031"))
                 .willReturn(data("{\"name\":\"SAL-ORD-2026-00031\",\"docstatus\":1}")));
+        ERPNEXT.stubFor(get(urlEqualTo("/api/resource/Sales%20Order/SAL-ORD-2026-00031"))
+                .willReturn(data("{\"name\":\"SAL-ORD-2026-00031\",\"docstatus\":0,\"grand_total\":597.0}")));
     }
 
     @Test

@@ -70,7 +70,7 @@ class OdooJson2ErpTest {
                 + "{\"id\":40,\"default_code\":\"IPOD2008RED\",\"free_qty\":3},{\"id\":41,\"default_code\":\"IPOD2008BLACK\",\"free_qty\":3}]");
         stub("sale.order", "create", "[77]");
         stub("sale.order", "action_confirm", "true");
-        stub("sale.order", "read", "[{\"id\":77,\"picking_ids\":[]}]");
+        stub("sale.order", "read", "[{\"id\":77,\"picking_ids\":[],\"amount_total\":597.0}]");
     }
 
     @Test

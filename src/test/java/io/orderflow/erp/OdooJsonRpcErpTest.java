@@ -9,8 +9,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.orderflow.erp.ErpTestSupport.json;
 import static io.orderflow.erp.ErpTestSupport.release;
 import static io.orderflow.erp.ErpTestSupport.releasedOrder;
+import static io.orderflow.erp.ErpTestSupport.taxIncludedOneLineOrder;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigDecimal;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -40,7 +42,8 @@ import org.springframework.test.context.DynamicPropertySource;
         "spring.artemis.embedded.server-id=8", "orderflow.erp.kind=odoo", "orderflow.erp.odoo-api=jsonrpc",
         "orderflow.erp.database=mycompany", "orderflow.erp.username=integration-bot@example.com",
         "orderflow.erp.api-key=odoo-test-key", "orderflow.erp.circuit-failure-threshold=2",
-        "orderflow.erp.circuit-half-open-after=2s"})
+        "orderflow.erp.circuit-half-open-after=2s", "orderflow.erp.charges.shipping-product=SHIPPING",
+        "orderflow.erp.charges.discount-product=DISCOUNT"})
 @ActiveProfiles("test")
 class OdooJsonRpcErpTest {
 
@@ -72,6 +75,10 @@ class OdooJsonRpcErpTest {
 
     @Autowired
     org.apache.camel.CamelContext camel;
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+    @Autowired
+    io.orderflow.review.ReviewReplayer replayer;
 
     @BeforeEach
     void odooWithStock() throws Exception {
@@ -86,10 +93,12 @@ class OdooJsonRpcErpTest {
         stub("common", null, null, "2");
         stub("object", "res.partner", "search_read", "[]");
         stub("object", "res.partner", "create", "[7]");
+        stub("object", "res.country", "search_read", "[{\"id\":233}]");
+        stub("object", "res.country.state", "search_read", "[{\"id\":27}]");
         stub("object", "sale.order", "search_read", "[]");
         stub("object", "sale.order", "create", "[" + ORDER_ID + "]");
         stub("object", "sale.order", "action_confirm", "true");
-        stub("object", "sale.order", "read", "[{\"id\":" + ORDER_ID + ",\"picking_ids\":[9]}]");
+        stub("object", "sale.order", "read", "[{\"id\":" + ORDER_ID + ",\"picking_ids\":[9],\"amount_total\":597.0}]");
         stub("object", "stock.picking", "action_assign", "true");
         products(10, 10, 10);
     }
@@ -226,6 +235,118 @@ class OdooJsonRpcErpTest {
         Boolean deadLettered = jms.browse("orderflow.dead-letter", (s, b) -> b.getEnumeration().hasMoreElements());
         assertThat(deadLettered).isFalse();
         assertThat(Queues.browse(jms, "orderflow.review", "test-shopify:5006")).isEmpty();
+    }
+
+    @Test
+    void aOneLineTaxIncludedOrderWithDiscountAndShippingReachesOdooAsWhatTheCustomerPaid() throws Exception {
+        taxIncludedOrderStubs("49.9");
+        JsonNode order = taxIncludedOneLineOrder("test-shopify", "5101");
+        release(jms, order, "d-5101", "49.90");
+
+        JsonNode allocated = json(Queues.await(jms, "orderflow.allocated", "test-shopify:5101").get(0).getText());
+        assertThat(allocated.get("erpOrderId").asText()).isEqualTo(String.valueOf(ORDER_ID));
+        // The tax looked up is Odoo's price-included 19 % sale tax.
+        ODOO.verify(1, rpc("object", "account.tax", "search_read")
+                .withRequestBody(matchingJsonPath("$.params.args[6].domain[2][2]", equalTo("19")))
+                .withRequestBody(matchingJsonPath("$.params.args[6].domain[3][2]", equalTo("true"))));
+        // The partner gets its country and state by ISO code.
+        ODOO.verify(1, rpc("object", "res.partner", "create")
+                .withRequestBody(matchingJsonPath("$.params.args[6].vals_list[0].country_id", equalTo("233")))
+                .withRequestBody(matchingJsonPath("$.params.args[6].vals_list[0].state_id", equalTo("27"))));
+        JsonNode vals = createdSaleOrder();
+        JsonNode lines = vals.path("order_line");
+        // A list of three create commands, even though the shop order has one line.
+        assertThat(lines.isArray()).isTrue();
+        assertThat(lines).hasSize(3);
+        for (JsonNode command : lines) {
+            assertThat(command.isArray()).isTrue();
+            assertThat(command.get(0).asInt()).isZero();
+            assertThat(command.get(2).path("tax_id").toString()).isEqualTo("[[6,0,[12]]]");
+        }
+        assertThat(lines.get(0).get(2).path("product_id").asInt()).isEqualTo(39);
+        assertThat(lines.get(0).get(2).path("price_unit").decimalValue()).isEqualByComparingTo("25.00");
+        assertThat(lines.get(0).get(2).path("product_uom_qty").asInt()).isEqualTo(2);
+        assertThat(lines.get(1).get(2).path("product_id").asInt()).isEqualTo(91);
+        assertThat(lines.get(1).get(2).path("price_unit").decimalValue()).isEqualByComparingTo("-5.00");
+        assertThat(lines.get(1).get(2).path("name").asText()).contains("WELCOME10");
+        assertThat(lines.get(2).get(2).path("product_id").asInt()).isEqualTo(90);
+        assertThat(lines.get(2).get(2).path("price_unit").decimalValue()).isEqualByComparingTo("4.90");
+        assertThat(lines.get(2).get(2).path("is_delivery").asBoolean()).isTrue();
+        // With price-included taxes Odoo's total is the sum of quantity x price: what the customer paid.
+        BigDecimal total = BigDecimal.ZERO;
+        for (JsonNode command : lines) {
+            total = total.add(command.get(2).path("price_unit").decimalValue()
+                    .multiply(command.get(2).path("product_uom_qty").decimalValue()));
+        }
+        assertThat(total).isEqualByComparingTo("49.90");
+        ODOO.verify(1, rpc("object", "sale.order", "action_confirm"));
+    }
+
+    @Test
+    void anErpTotalOtherThanWhatWasPaidParksTheOrderUnconfirmedAndAReplayAfterTheFixConfirmsItOnce() throws Exception {
+        // Odoo added 19 % on top of the tax-included prices: 59.38 instead of 49.90.
+        taxIncludedOrderStubs("59.38");
+        release(jms, taxIncludedOneLineOrder("test-shopify", "5102"), "d-5102", "49.90");
+
+        TextMessage parked = Queues.await(jms, "orderflow.review", "test-shopify:5102").get(0);
+        String reason = parked.getStringProperty("orderflowReason");
+        assertThat(reason).contains("total mismatch").contains("59.38").contains("the shop's total is 49.90")
+                .contains("the payment confirmed by the gateway is 49.90").contains("SKU-1 2 x 25.00 - 5.00 = 45.00")
+                .contains("shipping DHL Paket");
+        assertThat(meters.find("orderflow.erp.total.mismatches").counter().count()).isGreaterThanOrEqualTo(1.0);
+        awaitIdle();
+        ODOO.verify(0, rpc("object", "sale.order", "action_confirm"));
+        ODOO.verify(0, rpc("object", "stock.picking", "action_assign"));
+        assertThat(Queues.browse(jms, "orderflow.allocated", "test-shopify:5102")).isEmpty();
+
+        // Someone corrects the taxes of the draft order in Odoo; the order is replayed: found, checked, confirmed.
+        ODOO.stubFor(post(urlEqualTo("/jsonrpc")).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.params.args[3]", equalTo("sale.order")))
+                .withRequestBody(matchingJsonPath("$.params.args[4]", equalTo("search_read")))
+                .willReturn(ok("[{\"id\":" + ORDER_ID + ",\"name\":\"S05102\",\"state\":\"draft\"}]")));
+        taxIncludedOrderStubs("49.9");
+        assertThat(replayer.replay(parked.getJMSMessageID(), 10)).isEqualTo(1);
+        Queues.await(jms, "orderflow.allocated", "test-shopify:5102");
+        awaitIdle();
+        ODOO.verify(1, rpc("object", "sale.order", "create"));
+        ODOO.verify(1, rpc("object", "sale.order", "action_confirm"));
+    }
+
+    @Test
+    void aPaymentOtherThanTheErpTotalParksTheOrderEvenWhenTheShopTotalMatches() throws Exception {
+        taxIncludedOrderStubs("49.9");
+        release(jms, taxIncludedOneLineOrder("test-shopify", "5103"), "d-5103", "45.00");
+
+        TextMessage parked = Queues.await(jms, "orderflow.review", "test-shopify:5103").get(0);
+        assertThat(parked.getStringProperty("orderflowReason")).contains("the payment confirmed by the gateway is 45.00")
+                .doesNotContain("the shop's total");
+        awaitIdle();
+        ODOO.verify(0, rpc("object", "sale.order", "action_confirm"));
+    }
+
+    /** Odoo with SKU-1, the shipping and discount products, a price-included 19 % tax, the US/KY records. */
+    private void taxIncludedOrderStubs(String amountTotal) {
+        ODOO.stubFor(post(urlEqualTo("/jsonrpc")).atPriority(2)
+                .withRequestBody(matchingJsonPath("$.params.args[3]", equalTo("product.product")))
+                .withRequestBody(matchingJsonPath("$.params.args[6].domain[0][2][0]", equalTo("SKU-1")))
+                .willReturn(ok("[{\"id\":39,\"default_code\":\"SKU-1\",\"free_qty\":10}]")));
+        ODOO.stubFor(post(urlEqualTo("/jsonrpc")).atPriority(2)
+                .withRequestBody(matchingJsonPath("$.params.args[3]", equalTo("product.product")))
+                .withRequestBody(matchingJsonPath("$.params.args[6].domain[0][2]", equalTo("SHIPPING")))
+                .willReturn(ok("[{\"id\":90}]")));
+        ODOO.stubFor(post(urlEqualTo("/jsonrpc")).atPriority(2)
+                .withRequestBody(matchingJsonPath("$.params.args[3]", equalTo("product.product")))
+                .withRequestBody(matchingJsonPath("$.params.args[6].domain[0][2]", equalTo("DISCOUNT")))
+                .willReturn(ok("[{\"id\":91}]")));
+        stub("object", "account.tax", "search_read", "[{\"id\":12,\"name\":\"19% (incl.)\"}]");
+        stub("object", "sale.order", "read", "[{\"id\":" + ORDER_ID + ",\"picking_ids\":[9],\"amount_total\":" + amountTotal + "}]");
+    }
+
+    /** The values of the one sale.order create Odoo received. */
+    private JsonNode createdSaleOrder() {
+        var creates = ODOO.findAll(rpc("object", "sale.order", "create"));
+        assertThat(creates).hasSize(1);
+        return json(creates.get(0).getBodyAsString()).at("/params/args/6/vals_list/0");
     }
 
     private void products(int green, int red, int black) {
