@@ -15,6 +15,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.orderflow.erp.ErpTestSupport.json;
 import static io.orderflow.erp.ErpTestSupport.release;
 import static io.orderflow.erp.ErpTestSupport.releasedOrder;
+import static io.orderflow.erp.ErpTestSupport.wooTaxIncludedOneLineOrder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,7 +42,9 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(properties = {"orderflow.data-dir=target/test-data/erpnext-${random.uuid}",
         "spring.artemis.embedded.server-id=11", "orderflow.erp.kind=erpnext", "orderflow.erp.api-key=erp-key",
         "orderflow.erp.api-secret=erp-secret", "orderflow.erp.company=Demo Shop Ltd",
-        "orderflow.erp.warehouse=Stores - DS", "orderflow.erp.shortage-policy=hold"})
+        "orderflow.erp.warehouse=Stores - DS", "orderflow.erp.shortage-policy=hold",
+        "orderflow.erp.tax-accounts.19=VAT 19% - DS", "orderflow.erp.charges.shipping-account=Freight - DS",
+        "orderflow.channels.test-woo.erp.shipping-account=Freight Woo - DS"})
 @ActiveProfiles("test")
 class ErpNextErpTest {
 
@@ -140,6 +143,64 @@ class ErpNextErpTest {
         ERPNEXT.verify(1, postRequestedFor(urlEqualTo("/api/resource/Sales%20Order")));
         ERPNEXT.verify(0, putRequestedFor(urlEqualTo("/api/resource/Sales%20Order/SAL-ORD-2026-00031")));
         assertThat(Queues.browse(jms, "orderflow.allocated", "test-shopify:7004")).isEmpty();
+    }
+
+    @Test
+    void aOneLineTaxIncludedOrderWithCouponAndShippingIsSubmittedWithTheCustomersTotal() throws Exception {
+        sku1(24.90);
+        release(jms, wooTaxIncludedOneLineOrder("test-woo", "7101"), "e-7101");
+
+        Queues.await(jms, "orderflow.allocated", "test-woo:7101");
+        var posts = ERPNEXT.findAll(postRequestedFor(urlEqualTo("/api/resource/Sales%20Order")));
+        assertThat(posts).hasSize(1);
+        JsonNode so = json(posts.get(0).getBodyAsString());
+        assertThat(so.path("items").isArray()).isTrue();
+        assertThat(so.path("items")).hasSize(1);
+        assertThat(so.at("/items/0/item_code").asText()).isEqualTo("SKU-1");
+        assertThat(so.at("/items/0/rate").decimalValue()).isEqualByComparingTo("25.00");
+        assertThat(so.path("disable_rounded_total").asInt()).isEqualTo(1);
+        assertThat(so.path("apply_discount_on").asText()).isEqualTo("Grand Total");
+        assertThat(so.path("discount_amount").decimalValue()).isEqualByComparingTo("5.00");
+        JsonNode taxes = so.path("taxes");
+        assertThat(taxes).hasSize(3);
+        assertThat(taxes.get(0).path("charge_type").asText()).isEqualTo("On Net Total");
+        assertThat(taxes.get(0).path("account_head").asText()).isEqualTo("VAT 19% - DS");
+        assertThat(taxes.get(0).path("rate").decimalValue()).isEqualByComparingTo("19");
+        assertThat(taxes.get(0).path("included_in_print_rate").asInt()).isEqualTo(1);
+        // The channel's own shipping account; the shipping's net and its tax as "Actual" rows.
+        assertThat(taxes.get(1).path("charge_type").asText()).isEqualTo("Actual");
+        assertThat(taxes.get(1).path("account_head").asText()).isEqualTo("Freight Woo - DS");
+        assertThat(taxes.get(1).path("tax_amount").decimalValue()).isEqualByComparingTo("4.12");
+        assertThat(taxes.get(2).path("account_head").asText()).isEqualTo("VAT 19% - DS");
+        assertThat(taxes.get(2).path("tax_amount").decimalValue()).isEqualByComparingTo("0.78");
+        // Rates include tax: the grand total is items - discount + actual rows = what the customer paid.
+        assertThat(so.at("/items/0/rate").decimalValue().subtract(so.path("discount_amount").decimalValue())
+                .add(taxes.get(1).path("tax_amount").decimalValue()).add(taxes.get(2).path("tax_amount").decimalValue()))
+                .isEqualByComparingTo("24.90");
+        ERPNEXT.verify(1, getRequestedFor(urlEqualTo("/api/resource/Sales%20Order/SAL-ORD-2026-00031")));
+        ERPNEXT.verify(1, putRequestedFor(urlEqualTo("/api/resource/Sales%20Order/SAL-ORD-2026-00031"))
+                .withRequestBody(equalToJson("{\"docstatus\":1}")));
+    }
+
+    @Test
+    void aGrandTotalOtherThanWhatWasPaidLeavesTheOrderUnsubmittedAndParksItWithBothAmounts() throws Exception {
+        // ERPNext added the tax on top (its tax row was not marked "included in print rate").
+        sku1(29.64);
+        release(jms, wooTaxIncludedOneLineOrder("test-woo", "7102"), "e-7102");
+
+        TextMessage parked = Queues.await(jms, "orderflow.review", "test-woo:7102").get(0);
+        assertThat(parked.getStringProperty("orderflowReason")).contains("total mismatch").contains("29.64")
+                .contains("the shop's total is 24.90");
+        Thread.sleep(500);
+        ERPNEXT.verify(0, putRequestedFor(urlEqualTo("/api/resource/Sales%20Order/SAL-ORD-2026-00031")));
+        assertThat(Queues.browse(jms, "orderflow.allocated", "test-woo:7102")).isEmpty();
+    }
+
+    private static void sku1(double grandTotal) {
+        list("Item", "[{\"item_code\":\"SKU-1\"}]");
+        list("Bin", "[{\"item_code\":\"SKU-1\",\"actual_qty\":10,\"reserved_qty\":0}]");
+        ERPNEXT.stubFor(get(urlEqualTo("/api/resource/Sales%20Order/SAL-ORD-2026-00031"))
+                .willReturn(data("{\"name\":\"SAL-ORD-2026-00031\",\"docstatus\":0,\"grand_total\":" + grandTotal + "}")));
     }
 
     private static void bins(int green, int red, int black) {

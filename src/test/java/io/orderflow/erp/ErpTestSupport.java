@@ -37,6 +37,15 @@ final class ErpTestSupport {
                 channel, number);
     }
 
+    /**
+     * The one-line WooCommerce golden order: 1 x SKU-1 listed at 25.00 including 19 % tax (WooCommerce states it net:
+     * 21.01 + 3.99), a 5.00 coupon, DHL Paket 4.90 (4.12 + 0.78); the customer paid 24.90.
+     */
+    static ObjectNode wooTaxIncludedOneLineOrder(String channel, String number) {
+        return golden("mappings/woocommerce-order-to-canonical.examples/one-line-prices-include-tax-coupon-shipping.expected.json",
+                channel, number);
+    }
+
     private static ObjectNode golden(String file, String channel, String number) {
         try {
             ObjectNode order = (ObjectNode) JSON.readTree(Files.readString(Path.of(file)));
