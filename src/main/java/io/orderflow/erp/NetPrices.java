@@ -11,14 +11,16 @@ import java.util.Map;
  * Net prices for an ERP without price-included taxes (Tryton 6.0) whose total is exactly what the customer paid.
  *
  * <p>The ERP computes tax on net amounts and rounds it per document and tax (Tryton's default "document" tax
- * rounding): total = Σ net + Σ over rates round(rate × Σ net at that rate). Two things make that miss the customer's
+ * rounding), keeping lines with a negative amount (discounts) in a tax group of their own: total = Σ net + Σ over
+ * rates and signs round(rate × Σ net of that group). (Found against the real Tryton: one group for all lines of a
+ * rate misses by a cent when a discount line is there.) Two things make that miss the customer's
  * total if the net prices are simply copied or divided out: a gross price divided by (1 + rate) and rounded per line,
  * and a shop that rounds tax per line (Shopify; WooCommerce unless it rounds at subtotal) while the ERP rounds per
  * document — a 50-line order easily ends several cents apart. So, per rate, the net sum U is chosen first: the
  * amount at the currency's places closest to gross / (1 + rate) for which U + round(U × rate) is the customer's
  * gross for that rate exactly. Every line starts from its own net (prices excluding tax: the shop's net, unchanged;
  * prices including tax: gross / (1 + rate), rounded), and the difference to U goes to the line with the largest
- * amount. A gross that no net sum reaches exactly (a gap of the rounding) keeps the closest, one cent off, within the
+ * positive amount, after what the negative lines add. A gross that no net sum reaches exactly (a gap of the rounding) keeps the closest, one cent off, within the
  * total check's default tolerance.
  *
  * <p>The unit price is then the line's net amount / quantity, to 4 places (Tryton's unit price digits); for
@@ -46,18 +48,55 @@ public final class NetPrices {
             byRate.computeIfAbsent(items.get(i).rate().stripTrailingZeros(), r -> new ArrayList<>()).add(i);
         }
         byRate.forEach((rate, members) -> {
+            // The ERP keeps lines with a negative base (discounts) in a tax group of their own (Tryton: "credit
+            // note" tax lines) and rounds each group's tax by itself: their nets stay as they start, and the positive
+            // lines take up what they add to the customer's total.
             BigDecimal gross = BigDecimal.ZERO;
-            BigDecimal sum = BigDecimal.ZERO;
-            int largest = members.get(0);
+            BigDecimal negative = BigDecimal.ZERO;
+            Integer largest = null;
+            BigDecimal positive = BigDecimal.ZERO;
             for (int i : members) {
                 gross = gross.add(items.get(i).gross());
-                sum = sum.add(nets.get(i));
-                if (nets.get(i).abs().compareTo(nets.get(largest).abs()) > 0) {
-                    largest = i;
+                if (nets.get(i).signum() < 0) {
+                    negative = negative.add(nets.get(i));
+                } else {
+                    positive = positive.add(nets.get(i));
+                    if (largest == null || nets.get(i).compareTo(nets.get(largest)) > 0) {
+                        largest = i;
+                    }
                 }
             }
-            BigDecimal target = netSum(gross, rate, scale);
-            nets.set(largest, nets.get(largest).add(target.subtract(sum)));
+            if (largest == null) {
+                return;   // only negative lines at this rate: nothing to take up the difference
+            }
+            // A positive sum can fall in a gap of the rounding; then a cent moved on the largest negative line
+            // (the discount) makes the total exact.
+            Integer largestNegative = null;
+            for (int i : members) {
+                if (nets.get(i).signum() < 0 && (largestNegative == null || nets.get(i).compareTo(nets.get(largestNegative)) < 0)) {
+                    largestNegative = i;
+                }
+            }
+            BigDecimal step = BigDecimal.ONE.movePointLeft(scale);
+            BigDecimal chosenShift = BigDecimal.ZERO;
+            BigDecimal target = null;
+            for (int k : largestNegative == null ? new int[] {0} : new int[] {0, -1, 1, -2, 2}) {
+                BigDecimal shift = step.multiply(BigDecimal.valueOf(k));
+                BigDecimal neg = negative.add(shift);
+                BigDecimal negativeTotal = neg.add(neg.multiply(rate).setScale(scale, RoundingMode.HALF_EVEN));
+                BigDecimal candidate = netSum(gross.subtract(negativeTotal), rate, scale);
+                if (target == null || total(candidate, rate, scale).add(negativeTotal).compareTo(gross) == 0) {
+                    target = candidate;
+                    chosenShift = shift;
+                    if (total(candidate, rate, scale).add(negativeTotal).compareTo(gross) == 0) {
+                        break;
+                    }
+                }
+            }
+            if (largestNegative != null) {
+                nets.set(largestNegative, nets.get(largestNegative).add(chosenShift));
+            }
+            nets.set(largest, nets.get(largest).add(target.subtract(positive)));
         });
         return nets;
     }
@@ -65,6 +104,10 @@ public final class NetPrices {
     /** gross / (1 + rate) at the currency's places: where a tax-included line's net starts. */
     public static BigDecimal netOf(BigDecimal gross, BigDecimal rate, int scale) {
         return gross.divide(BigDecimal.ONE.add(rate), scale, RoundingMode.HALF_EVEN);
+    }
+
+    private static BigDecimal total(BigDecimal net, BigDecimal rate, int scale) {
+        return net.add(net.multiply(rate).setScale(scale, RoundingMode.HALF_EVEN));
     }
 
     /** The net sum whose tax, rounded as the ERP rounds it, makes exactly {@code gross}; else the closest. */

@@ -78,6 +78,29 @@ final class Tryton {
                 + "[\"number\",\"state\",\"shipments\",\"lines\",\"reference\"],$CTX]");
     }
 
+    /** total_amount of a sale (taxes included), exact. */
+    java.math.BigDecimal total(long saleId) throws Exception {
+        JsonNode total = call("model.sale.sale.read", "[[" + saleId + "],[\"total_amount\",\"untaxed_amount\",\"tax_amount\"],$CTX]")
+                .get(0).get("total_amount");
+        return new java.math.BigDecimal(total.isObject() ? total.get("decimal").asText() : total.asText());
+    }
+
+    /**
+     * A salable service product with this code in the recipe's "Shop goods" category (19 % tax), created once: what
+     * an administrator sets up for shipping charges and discounts.
+     */
+    void ensureServiceProduct(String code, String name) throws Exception {
+        if (!call("model.product.product.search", "[[[\"code\",\"=\",\"" + code + "\"]],0,1,null,$CTX]").isEmpty()) {
+            return;
+        }
+        long unit = call("model.product.uom.search", "[[[\"name\",\"=\",\"Unit\"]],0,1,null,$CTX]").get(0).asLong();
+        long category = call("model.product.category.search", "[[[\"name\",\"=\",\"Shop goods\"]],0,1,null,$CTX]").get(0).asLong();
+        call("model.product.template.create", "[[{\"name\":\"" + name + "\",\"code\":\"" + code + "\",\"type\":\"service\","
+                + "\"default_uom\":" + unit + ",\"sale_uom\":" + unit + ",\"salable\":true,"
+                + "\"list_price\":{\"__class__\":\"Decimal\",\"decimal\":\"0\"},\"account_category\":" + category + ","
+                + "\"products\":[[\"create\",[{}]]]}],$CTX]");
+    }
+
     void stop() throws Exception {
         String pid = Files.readString(Path.of(WORK, "trytond.pid")).trim();
         new ProcessBuilder("kill", pid).inheritIO().start().waitFor();

@@ -39,7 +39,8 @@ import org.springframework.test.context.ActiveProfiles;
         "orderflow.data-dir=target/test-data/tryton-${random.uuid}", "spring.artemis.embedded.server-id=14",
         "orderflow.erp.kind=tryton", "orderflow.erp.database=orderflow", "orderflow.erp.username=admin",
         "orderflow.erp.api-key=admin", "orderflow.erp.shortage-policy=backorder",
-        "orderflow.erp.circuit-half-open-after=2s", "orderflow.erp.url=${TRYTON_URL:http://127.0.0.1:8000}"})
+        "orderflow.erp.circuit-half-open-after=2s", "orderflow.erp.url=${TRYTON_URL:http://127.0.0.1:8000}",
+        "orderflow.erp.charges.shipping-product=SHIPPING", "orderflow.erp.charges.discount-product=DISCOUNT"})
 @ActiveProfiles("test")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TrytonEndToEndTest {
@@ -54,7 +55,7 @@ class TrytonEndToEndTest {
     JmsTemplate jms;
 
     @BeforeAll
-    static void trytonIsThere() {
+    static void trytonIsThere() throws Exception {
         boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
         if (!Tryton.reachable()) {
             if (ci) {
@@ -63,6 +64,10 @@ class TrytonEndToEndTest {
             Assumptions.abort("SKIPPED: no Tryton at " + Tryton.URL + " (install and start it with ../shared/tryton/setup.sh "
                     + Tryton.WORK + ", as .ci/run does)");
         }
+        // What an administrator sets up once for shipping charges and discounts (orderflow.erp.charges.*).
+        Tryton admin = new Tryton();
+        admin.ensureServiceProduct("SHIPPING", "Shipping");
+        admin.ensureServiceProduct("DISCOUNT", "Discount");
     }
 
     @Test
@@ -103,6 +108,45 @@ class TrytonEndToEndTest {
 
     @Test
     @Order(2)
+    void aTaxIncludedOneLineOrderWithShippingAndADiscountTotalsInTrytonExactlyWhatTheCustomerPaid() throws Exception {
+        double sku1Before = tryton.reservable("SKU-1");
+        String id = RUN + "05";
+        // 2 x SKU-1 at 25.00 including 19 % tax, 10 % off (5.00), DHL Paket 4.90 including tax: 49.90 paid.
+        ObjectNode order = paidOrder(id, List.of(new Line("SKU-1", 2, "25.00")));
+        order.put("taxes_included", true).put("total_price", "49.90").put("subtotal_price", "45.00")
+                .put("total_discounts", "5.00").put("total_tax", "7.97");
+        order.putArray("discount_applications").addObject().put("type", "discount_code").put("code", "WELCOME10")
+                .put("allocation_method", "across").put("target_selection", "all").put("target_type", "line_item");
+        ObjectNode item = (ObjectNode) order.get("line_items").get(0);
+        item.putArray("discount_allocations").addObject().put("amount", "5.00").put("discount_application_index", 0);
+        item.putArray("tax_lines").addObject().put("price", "7.19").put("rate", 0.19).put("title", "MwSt");
+        ObjectNode shipping = order.putArray("shipping_lines").addObject().put("title", "DHL Paket").put("code", "dhl")
+                .put("price", "4.90");
+        shipping.putArray("discount_allocations");
+        shipping.putArray("tax_lines").addObject().put("price", "0.78").put("rate", 0.19).put("title", "MwSt");
+
+        assertThat(postShopify(order, "orders/create", "e2e-" + id)).isEqualTo(200);
+        JsonNode allocated = allocated(id);
+
+        JsonNode sale = tryton.sales("test-shopify-" + id).get(0);
+        assertThat(sale.get("state").asText()).isIn("processing", "confirmed");
+        assertThat(tryton.total(sale.get("id").asLong())).as("Tryton's total_amount").isEqualByComparingTo("49.90");
+        JsonNode lines = tryton.call("model.sale.line.read", "[" + sale.get("lines")
+                + ",[\"product.code\",\"quantity\",\"unit_price\",\"description\"],$CTX]");
+        assertThat(lines).hasSize(3);   // the product, its discount, the shipping charge
+        assertThat(lines.toString()).contains("WELCOME10").contains("DHL Paket");
+        assertThat(allocated.get("erpOrderId").asText()).isEqualTo(sale.get("id").asText());
+        assertThat(tryton.reservable("SKU-1")).isEqualTo(sku1Before - 2);
+
+        // The same webhook again: still one sale, still the same total.
+        assertThat(postShopify(order, "orders/paid", "e2e-" + id + "-paid")).isEqualTo(200);
+        Thread.sleep(3_000);
+        assertThat(tryton.sales("test-shopify-" + id)).hasSize(1);
+        assertThat(tryton.total(sale.get("id").asLong())).isEqualByComparingTo("49.90");
+    }
+
+    @Test
+    @Order(3)
     void anOrderForMoreThanIsInStockIsBackorderedAsThePolicySays() throws Exception {
         double sku2Before = tryton.reservable("SKU-2");
         String id = RUN + "02";
@@ -121,7 +165,7 @@ class TrytonEndToEndTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void anUnknownSkuParksTheOrderAndCreatesNoSale() throws Exception {
         String id = RUN + "03";
         assertThat(postShopify(paidOrder(id, List.of(new Line("SKU-404", 1, "5.00"))), "orders/create", "e2e-" + id))
@@ -132,7 +176,7 @@ class TrytonEndToEndTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void anOrderArrivingWhileTrytonIsDownCompletesOnceWhenItIsBack() throws Exception {
         String id = RUN + "04";
         tryton.stop();
@@ -174,11 +218,23 @@ class TrytonEndToEndTest {
         ArrayNode items = (ArrayNode) order.get("line_items");
         ObjectNode template = (ObjectNode) items.get(0);
         items.removeAll();
+        // Prices without tax, 19 % on each line as Tryton's tax of the recipe, and a total that adds up.
+        java.math.BigDecimal total = java.math.BigDecimal.ZERO;
+        java.math.BigDecimal tax = java.math.BigDecimal.ZERO;
         for (Line line : lines) {
-            items.add(template.deepCopy().put("id", Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000_000L))
+            java.math.BigDecimal net = new java.math.BigDecimal(line.price()).multiply(java.math.BigDecimal.valueOf(line.quantity()));
+            java.math.BigDecimal lineTax = net.multiply(new java.math.BigDecimal("0.19")).setScale(2, java.math.RoundingMode.HALF_UP);
+            ObjectNode item = template.deepCopy().put("id", Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000_000L))
                     .put("sku", line.sku()).put("title", line.sku()).put("name", line.sku())
-                    .put("quantity", line.quantity()).put("price", line.price()));
+                    .put("quantity", line.quantity()).put("price", line.price());
+            item.putArray("tax_lines").addObject().put("price", lineTax.toPlainString()).put("rate", 0.19).put("title", "MwSt");
+            items.add(item);
+            total = total.add(net).add(lineTax);
+            tax = tax.add(lineTax);
         }
+        order.put("taxes_included", false).put("total_price", total.toPlainString()).put("total_tax", tax.toPlainString())
+                .put("total_discounts", "0.00");
+        order.putArray("shipping_lines");
         return order;
     }
 
