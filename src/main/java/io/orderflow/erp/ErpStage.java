@@ -127,7 +127,10 @@ public class ErpStage {
         allocated.set("order", order);
         exchange.getMessage().setBody(allocated.toString());
 
-        ObjectNode stock = mapper.createObjectNode().put("channel", order.path("channel").asText());
+        // Channel-independent: stock-sync sets these quantities in EVERY shop selling from the ERP's stock, and
+        // orders readings by readAt (a newer reading is never overwritten by an older one).
+        ObjectNode stock = mapper.createObjectNode().put("source", OrderflowProperties.ERP_STOCK)
+                .put("readAt", java.time.Instant.now().toString()).put("origin", "order " + orderKey);
         ObjectNode levels = stock.putObject("available");
         after.forEach((sku, p) -> levels.put(sku, plain(p.freeQuantity().max(BigDecimal.ZERO))));
         exchange.setVariable("stockLevels", stock.toString());
