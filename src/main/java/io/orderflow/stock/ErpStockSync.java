@@ -86,7 +86,11 @@ public class ErpStockSync {
         }
         String done = changes.free().size() + " SKU(s) with stock changed in the ERP since "
                 + (watermark == null ? "the beginning (full pass)" : watermark) + "; next run from " + changes.watermark();
-        LOG.info("Stock sync: {}", done);
+        if (newWatermark || watermark == null) {
+            LOG.info("Stock sync: {}", done);
+        } else {
+            LOG.debug("Stock sync: {} (re-read within the overlap)", done);
+        }
         return done;
     }
 
