@@ -35,6 +35,9 @@ import org.springframework.test.context.DynamicPropertySource;
         "orderflow.channels.test-shopify.api.location-id=655441491",
         "orderflow.channels.test-woo.api.consumer-key=ck_test", "orderflow.channels.test-woo.api.consumer-secret=cs_test"})
 @ActiveProfiles("test")
+// Closed after the class: its consumers (and, in the Tryton test, the 1-s periodic sync) must not outlive the
+// WireMock servers or keep polling the shared ERP while other test classes run.
+@org.springframework.test.annotation.DirtiesContext
 class TrytonStockSyncTest {
 
     static final String SKU = "SKU-SYNC";
