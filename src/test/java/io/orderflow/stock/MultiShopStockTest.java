@@ -52,7 +52,11 @@ import org.springframework.test.context.DynamicPropertySource;
         "orderflow.erp.warehouse=Stores - DS",
         "orderflow.channels.test-shopify.api.access-token=shpat_test_token",
         "orderflow.channels.test-shopify.api.location-id=655441491",
-        "orderflow.channels.test-woo.api.consumer-key=ck_test", "orderflow.channels.test-woo.api.consumer-secret=cs_test"})
+        "orderflow.channels.test-woo.api.consumer-key=ck_test", "orderflow.channels.test-woo.api.consumer-secret=cs_test",
+        // A third shop that sells from its own stock: orderflow never sets it.
+        "orderflow.channels.own-stock.type=woocommerce", "orderflow.channels.own-stock.webhook-secrets[0]=own-secret",
+        "orderflow.channels.own-stock.stock.source=none", "orderflow.channels.own-stock.api.consumer-key=ck_own",
+        "orderflow.channels.own-stock.api.consumer-secret=cs_own"})
 @ActiveProfiles("test")
 // Closed after the class: its consumers (and, in the Tryton test, the 1-s periodic sync) must not outlive the
 // WireMock servers or keep polling the shared ERP while other test classes run.
@@ -71,6 +75,7 @@ class MultiShopStockTest {
     static void endpoints(DynamicPropertyRegistry registry) {
         registry.add("orderflow.channels.test-shopify.api.base-url", SHOP::baseUrl);
         registry.add("orderflow.channels.test-woo.api.base-url", () -> SHOP.baseUrl() + "/woo");
+        registry.add("orderflow.channels.own-stock.api.base-url", () -> SHOP.baseUrl() + "/own");
         registry.add("orderflow.erp.url", ERP::baseUrl);
     }
 
@@ -122,6 +127,9 @@ class MultiShopStockTest {
         assertThat(shopifyLookups(SHOP, "IPOD2008RED")).isEqualTo(2);
         assertThat(browseAll("orderflow.dead-letter")).isZero();
         assertThat(browseAll("orderflow.review")).isZero();
+        // The shop with stock.source=none was never asked.
+        assertThat(SHOP.findAll(com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(
+                urlPathMatching("/own/.*")))).isEmpty();
     }
 
     @Test
