@@ -23,8 +23,19 @@ public final class BrokerAddresses {
     public static final String RELEASE = "orderflow.release";
     /** Orders confirmed in the ERP with their stock reserved: the fulfilment stage's input. */
     public static final String ALLOCATED = "orderflow.allocated";
-    /** New available quantities per SKU to push to the shop. */
+    /** New free quantities per SKU read from the ERP (after an order, or by the periodic stock sync), for every shop. */
     public static final String STOCK_LEVELS = "orderflow.stock.levels";
+    /**
+     * One pending stock push per shop and SKU: a last-value queue keyed by {@code _AMQ_LVQ_NAME} =
+     * {@code <channel>:<sku>}, so a burst of levels for one SKU coalesces into the latest one.
+     */
+    public static final String STOCK_PUSH = "orderflow.stock.push";
+    /**
+     * The stock sync's memory: the latest ERP reading queued per shop and SKU ({@code stockKey} = {@code
+     * level:<channel>:<sku>}) and the periodic sync's watermark ({@code stockKey} = {@code watermark:<source>}).
+     * A last-value queue keyed by the stockKey property, browsed, never consumed.
+     */
+    public static final String STOCK_STATE = "orderflow.stock.state";
     /** Cancellations (cancelled or refunded after release) for the stages after the gate. */
     public static final String CANCELLATIONS = "orderflow.order.cancellations";
     /** Requests to tell a customer something (payment failed, order cancelled): the notify stage's input. */
@@ -37,7 +48,7 @@ public final class BrokerAddresses {
     public static final String EXPIRED = "orderflow.expired";
 
     public static final List<String> ALL = List.of(SHOP_INTAKE, PAYMENT_INTAKE, ORDER_EVENTS, GATE_STATE, RELEASE,
-            ALLOCATED, STOCK_LEVELS, CANCELLATIONS, NOTIFICATIONS, REVIEW, DEAD_LETTER, EXPIRED);
+            ALLOCATED, STOCK_LEVELS, STOCK_PUSH, STOCK_STATE, CANCELLATIONS, NOTIFICATIONS, REVIEW, DEAD_LETTER, EXPIRED);
 
     private BrokerAddresses() {
     }

@@ -65,6 +65,14 @@ public class EmbeddedBrokerCustomizer implements ArtemisConfigurationCustomizer 
                 // One message per order: a newer state replaces the older one; read by browsing, never consumed.
                 queueConfig.setLastValue(true).setLastValueKey("orderKey").setNonDestructive(true);
             }
+            if (queue.equals(BrokerAddresses.STOCK_PUSH)) {
+                // One pending push per shop and SKU (_AMQ_LVQ_NAME = <channel>:<sku>): a newer level replaces it.
+                queueConfig.setLastValue(true);
+            }
+            if (queue.equals(BrokerAddresses.STOCK_STATE)) {
+                // The latest reading per shop and SKU, and the sync watermark: browsed, never consumed.
+                queueConfig.setLastValue(true).setLastValueKey("stockKey").setNonDestructive(true);
+            }
             config.addQueueConfiguration(queueConfig);
         }
         LOG.info("Embedded Artemis: persistent, data in {}, max {} delivery attempts, shop intake duplicate-ID cache {} entries",

@@ -44,6 +44,11 @@ public class ChannelSettingsValidator implements InitializingBean {
                 throw new IllegalStateException("orderflow.channels." + id
                         + ".webhook-secrets: at most two (the current one and, during rotation, the previous one)");
             }
+            String stockSource = channel.getStock().getSource();
+            if (!OrderflowProperties.ERP_STOCK.equals(stockSource) && !OrderflowProperties.NO_STOCK.equals(stockSource)) {
+                throw new IllegalStateException("orderflow.channels." + id + ".stock.source is '" + stockSource
+                        + "': erp (the ERP's stock, shared by every channel with this source) or none");
+            }
             LOG.info("Shop channel '{}' ({}) accepts signed webhooks at /webhooks/shop/{} ({} secret(s))",
                     id, channel.getType(), id, channel.getWebhookSecrets().size());
         }

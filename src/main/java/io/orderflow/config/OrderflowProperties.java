@@ -23,6 +23,7 @@ public class OrderflowProperties {
     private Map<String, PaymentProvider> paymentProviders = new LinkedHashMap<>();
     private final Gate gate = new Gate();
     private final Erp erp = new Erp();
+    private final Stock stock = new Stock();
 
     public String getDataDir() { return dataDir; }
     public void setDataDir(String dataDir) { this.dataDir = dataDir; }
@@ -38,6 +39,7 @@ public class OrderflowProperties {
     public void setPaymentProviders(Map<String, PaymentProvider> paymentProviders) { this.paymentProviders = paymentProviders; }
     public Gate getGate() { return gate; }
     public Erp getErp() { return erp; }
+    public Stock getStock() { return stock; }
 
     public static class Intake {
         private int maxBodyBytes = 1024 * 1024;
@@ -78,6 +80,7 @@ public class OrderflowProperties {
         private final Api api = new Api();
         /** This channel's own ERP charge products/accounts; unset ones fall back to orderflow.erp.*. */
         private final ErpCharges erp = new ErpCharges();
+        private final ChannelStock stock = new ChannelStock();
 
         public ChannelType getType() { return type; }
         public void setType(ChannelType type) { this.type = type; }
@@ -85,6 +88,7 @@ public class OrderflowProperties {
         public void setWebhookSecrets(List<String> webhookSecrets) { this.webhookSecrets = webhookSecrets; }
         public Api getApi() { return api; }
         public ErpCharges getErp() { return erp; }
+        public ChannelStock getStock() { return stock; }
 
         @Override
         public String toString() {
@@ -307,4 +311,38 @@ public class OrderflowProperties {
     public enum OdooApi { jsonrpc, json2 }
 
     public enum ShortagePolicy { backorder, hold }
+
+    /** Which stock a shop channel shows (orderflow.channels.<id>.stock.*). */
+    public static class ChannelStock {
+        /** The stock this shop sells from: {@code erp} (default: the ERP's stock, shared by every channel with
+         * this source) or {@code none} (orderflow never sets this shop's stock). */
+        private String source = ERP_STOCK;
+
+        public String getSource() { return source; }
+        public void setSource(String source) { this.source = source; }
+    }
+
+    /** The one stock the configured ERP offers (ERPNext: orderflow.erp.warehouse; Tryton: location STO; Odoo: free_qty). */
+    public static final String ERP_STOCK = "erp";
+    /** A channel whose stock orderflow does not set. */
+    public static final String NO_STOCK = "none";
+
+    /** Stock sync to the shops (orderflow.stock.*): docs/erp.md, "Multi-shop stock". */
+    public static class Stock {
+        /** How often the ERP is asked for stock changed since the last run (goods received, corrections, returns,
+         * orders entered in the ERP); 0 disables the periodic sync (orders of our shops still update every shop). */
+        private java.time.Duration syncInterval = java.time.Duration.ofMinutes(5);
+        /** The first run this long after start. */
+        private java.time.Duration syncInitialDelay = java.time.Duration.ofSeconds(30);
+        /** Each run asks from this long before the last run's watermark, so a change committed late in the ERP
+         * (its timestamp older than its commit) is not missed. */
+        private java.time.Duration syncOverlap = java.time.Duration.ofMinutes(1);
+
+        public java.time.Duration getSyncInterval() { return syncInterval; }
+        public void setSyncInterval(java.time.Duration v) { this.syncInterval = v; }
+        public java.time.Duration getSyncInitialDelay() { return syncInitialDelay; }
+        public void setSyncInitialDelay(java.time.Duration v) { this.syncInitialDelay = v; }
+        public java.time.Duration getSyncOverlap() { return syncOverlap; }
+        public void setSyncOverlap(java.time.Duration v) { this.syncOverlap = v; }
+    }
 }

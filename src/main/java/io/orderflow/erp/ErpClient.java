@@ -48,4 +48,16 @@ public interface ErpClient {
      */
     record Charges(String shippingProduct, String discountProduct, String shippingAccount) {
     }
+
+    /**
+     * The free quantities (as {@link #products} reads them) of every SKU whose stock changed in the ERP since the
+     * watermark, asked from {@code overlap} before it so that a change committed late is not missed. The watermark is
+     * the ERP's own clock (the newest change time it reported, in the ERP's format), opaque to the caller; null asks
+     * for every product with a SKU (a full pass). The answer carries the watermark for the next call (the one given
+     * if nothing changed).
+     */
+    StockChanges stockChangedSince(String watermark, java.time.Duration overlap);
+
+    record StockChanges(Map<String, BigDecimal> free, String watermark) {
+    }
 }

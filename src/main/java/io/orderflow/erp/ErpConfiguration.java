@@ -58,5 +58,7 @@ public class ErpConfiguration {
         private static IllegalStateException none() {
             return new IllegalStateException("no ERP is configured (orderflow.erp.kind=none)");
         }
+
+        @Override public StockChanges stockChangedSince(String watermark, java.time.Duration overlap) { throw none(); }
     }
 }

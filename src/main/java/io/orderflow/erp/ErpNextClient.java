@@ -189,4 +189,40 @@ public class ErpNextClient extends HttpErpClient {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
+    /**
+     * Bins (of the configured warehouse) whose {@code modified} is at or after the watermark minus the overlap, then
+     * their items' free quantities as {@link #products} reads them. The next watermark is the newest Bin
+     * {@code modified} seen (ERPNext's own clock). Without a watermark: every Bin.
+     */
+    @Override
+    public StockChanges stockChangedSince(String watermark, java.time.Duration overlap) {
+        List<List<Object>> filters = new java.util.ArrayList<>();
+        if (settings.getWarehouse() != null) {
+            filters.add(List.of("warehouse", "=", settings.getWarehouse()));
+        }
+        if (watermark != null) {
+            filters.add(List.of("modified", ">=", ErpTimestamps.minus(watermark, overlap)));
+        }
+        java.util.Set<String> changed = new java.util.LinkedHashSet<>();
+        String next = watermark;
+        for (int start = 0; ; start += 500) {
+            String query = "?filters=" + encode(json(filters)) + "&fields=" + encode(json(List.of("item_code", "modified")))
+                    + "&order_by=" + encode("modified asc") + "&limit_start=" + start + "&limit_page_length=500";
+            JsonNode page = request("GET", "/api/resource/Bin" + query, null).path("data");
+            for (JsonNode bin : page) {
+                changed.add(bin.path("item_code").asText());
+                next = ErpTimestamps.max(next, bin.path("modified").asText(null));
+            }
+            if (page.size() < 500) {
+                break;
+            }
+        }
+        Map<String, BigDecimal> free = new LinkedHashMap<>();
+        List<String> codes = new java.util.ArrayList<>(changed);
+        for (int i = 0; i < codes.size(); i += 100) {
+            products(codes.subList(i, Math.min(codes.size(), i + 100)))
+                    .forEach((sku, product) -> free.put(sku, product.freeQuantity()));
+        }
+        return new StockChanges(free, next);
+    }
 }

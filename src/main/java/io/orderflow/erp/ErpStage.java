@@ -119,6 +119,7 @@ public class ErpStage {
         }
         erp.confirmAndReserve(erpOrder);
 
+        java.time.Instant readAt = java.time.Instant.now();   // taken before the read: a later reading is newer
         Map<String, ErpClient.ErpProduct> after = erp.products(needed.keySet());
         ObjectNode allocated = mapper.createObjectNode()
                 .put("orderKey", orderKey)
@@ -136,7 +137,10 @@ public class ErpStage {
         allocated.set("order", order);
         exchange.getMessage().setBody(allocated.toString());
 
-        ObjectNode stock = mapper.createObjectNode().put("channel", order.path("channel").asText());
+        // Channel-independent: stock-sync sets these quantities in EVERY shop selling from the ERP's stock, and
+        // orders readings by readAt (a newer reading is never overwritten by an older one).
+        ObjectNode stock = mapper.createObjectNode().put("source", OrderflowProperties.ERP_STOCK)
+                .put("readAt", readAt.toString()).put("origin", "order " + orderKey);
         ObjectNode levels = stock.putObject("available");
         after.forEach((sku, p) -> levels.put(sku, plain(p.freeQuantity().max(BigDecimal.ZERO))));
         exchange.setVariable("stockLevels", stock.toString());

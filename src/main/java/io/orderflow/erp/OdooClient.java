@@ -318,4 +318,49 @@ public class OdooClient extends HttpErpClient {
         return id.asText();
     }
 
+    /**
+     * {@code stock.quant} and {@code stock.move} records written at or after the watermark minus the overlap (a
+     * reservation, receipt, correction or delivery writes them; a quant emptied to zero may be deleted, its move is
+     * not), then their products' {@code free_qty} ({@code product.product} with a {@code default_code}). The next
+     * watermark is the newest {@code write_date} seen (Odoo's clock, UTC). Without a watermark: every product with a
+     * SKU, and the newest quant write as the watermark.
+     */
+    @Override
+    public StockChanges stockChangedSince(String watermark, java.time.Duration overlap) {
+        List<Object> hasSku = List.of("default_code", "!=", false);
+        String next = watermark;
+        List<Object> productDomain;
+        if (watermark == null) {
+            productDomain = List.of(hasSku);
+            for (String model : List.of("stock.quant", "stock.move")) {
+                JsonNode newest = call(model, "search_read", null, Map.of("domain", List.of(),
+                        "fields", List.of("write_date"), "order", "write_date desc", "limit", 1));
+                next = ErpTimestamps.max(next, newest.path(0).path("write_date").asText(null));
+            }
+        } else {
+            String since = ErpTimestamps.minus(watermark, overlap);
+            java.util.Set<Long> productIds = new java.util.LinkedHashSet<>();
+            for (String model : List.of("stock.quant", "stock.move")) {
+                JsonNode written = call(model, "search_read", null, Map.of(
+                        "domain", List.of(List.of("write_date", ">=", since)),
+                        "fields", List.of("product_id", "write_date")));
+                for (JsonNode record : written) {
+                    JsonNode product = record.path("product_id");
+                    productIds.add((product.isArray() ? product.path(0) : product).asLong());
+                    next = ErpTimestamps.max(next, record.path("write_date").asText(null));
+                }
+            }
+            if (productIds.isEmpty()) {
+                return new StockChanges(Map.of(), next);
+            }
+            productDomain = List.of(List.of("id", "in", productIds), hasSku);
+        }
+        JsonNode found = call("product.product", "search_read", null, Map.of(
+                "domain", productDomain, "fields", List.of("id", "default_code", "free_qty")));
+        Map<String, java.math.BigDecimal> free = new LinkedHashMap<>();
+        for (JsonNode p : found) {
+            free.put(p.path("default_code").asText(), p.path("free_qty").decimalValue());
+        }
+        return new StockChanges(free, next);
+    }
 }

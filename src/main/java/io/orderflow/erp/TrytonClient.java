@@ -352,4 +352,77 @@ public class TrytonClient extends HttpErpClient {
             this.name = name;
         }
     }
+
+    /**
+     * {@code stock.move} records created or written at or after the watermark minus the overlap (a receipt, an
+     * inventory, a reservation, a shipment or a cancellation creates or writes moves), then their products'
+     * reservable quantities as {@link #products} reads them (storage location, {@code stock_assign}). The next
+     * watermark is the newest move {@code create_date}/{@code write_date} seen (Tryton's clock, UTC). Without a
+     * watermark: every product with a code, and the newest move as the watermark.
+     */
+    @Override
+    public StockChanges stockChangedSince(String watermark, java.time.Duration overlap) {
+        String next = watermark;
+        ArrayNode productDomain = mapper.createArrayNode();
+        if (watermark == null) {
+            productDomain.addArray().add("code").add("!=").addNull();
+            for (String field : List.of("create_date", "write_date")) {
+                ArrayNode p = mapper.createArrayNode();
+                ArrayNode written = p.addArray();
+                written.addArray().add(field).add("!=").addNull();
+                p.add(0).add(1)
+                        .add(mapper.valueToTree(List.of(List.of(field, "DESC")))).add(mapper.valueToTree(List.of(field)))
+                        .add(context());
+                next = ErpTimestamps.max(next, timestamp(call("model.stock.move.search_read", p).path(0).path(field)));
+            }
+        } else {
+            JsonNode since = datetime(ErpTimestamps.minus(watermark, overlap));
+            ArrayNode domain = mapper.createArrayNode().add("OR");
+            domain.addArray().add("write_date").add(">=").add(since);
+            domain.addArray().add("create_date").add(">=").add(since);
+            ArrayNode p = mapper.createArrayNode();
+            p.add(domain).add(0).addNull().addNull()
+                    .add(mapper.valueToTree(List.of("product", "create_date", "write_date"))).add(context());
+            java.util.Set<Long> productIds = new java.util.LinkedHashSet<>();
+            for (JsonNode move : call("model.stock.move.search_read", p)) {
+                productIds.add(move.path("product").asLong());
+                next = ErpTimestamps.max(next, timestamp(move.path("create_date")));
+                next = ErpTimestamps.max(next, timestamp(move.path("write_date")));
+            }
+            if (productIds.isEmpty()) {
+                return new StockChanges(Map.of(), next);
+            }
+            productDomain.add(mapper.valueToTree(List.of("id", "in", productIds)));
+        }
+        ObjectNode stockContext = context().deepCopy();
+        stockContext.putArray("locations").add(storageLocation());
+        stockContext.put("stock_assign", true);
+        ArrayNode p = mapper.createArrayNode();
+        p.add(productDomain).add(0).addNull().addNull()
+                .add(mapper.valueToTree(List.of("code", "quantity"))).add(stockContext);
+        Map<String, java.math.BigDecimal> free = new LinkedHashMap<>();
+        for (JsonNode product : call("model.product.product.search_read", p)) {
+            if (!product.path("code").asText("").isBlank()) {
+                free.put(product.path("code").asText(), product.path("quantity").decimalValue());
+            }
+        }
+        return new StockChanges(free, next);
+    }
+
+    /** Tryton's JSON datetime ({"__class__": "datetime", ...}) as "yyyy-MM-dd HH:mm:ss.SSSSSS", or null. */
+    private static String timestamp(JsonNode datetime) {
+        if (!"datetime".equals(datetime.path("__class__").asText())) {
+            return null;
+        }
+        return String.format("%04d-%02d-%02d %02d:%02d:%02d.%06d", datetime.path("year").asInt(),
+                datetime.path("month").asInt(), datetime.path("day").asInt(), datetime.path("hour").asInt(),
+                datetime.path("minute").asInt(), datetime.path("second").asInt(), datetime.path("microsecond").asInt());
+    }
+
+    private ObjectNode datetime(String timestamp) {
+        java.time.LocalDateTime t = ErpTimestamps.parse(timestamp);
+        return mapper.createObjectNode().put("__class__", "datetime").put("year", t.getYear())
+                .put("month", t.getMonthValue()).put("day", t.getDayOfMonth()).put("hour", t.getHour())
+                .put("minute", t.getMinute()).put("second", t.getSecond()).put("microsecond", t.getNano() / 1000);
+    }
 }

@@ -8,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -20,13 +19,14 @@ import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.orderflow.config.OrderflowProperties;
 import io.orderflow.config.OrderflowProperties.Channel;
 import io.orderflow.config.OrderflowProperties.ChannelType;
+import io.orderflow.stock.StockStateStore;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Pushes the ERP's new free quantity of each SKU to the shop (route {@code stock-sync}), as an absolute value, so a
+ * Pushes the ERP's free quantity of one SKU to one shop (route {@code stock-push}), as an absolute value, so a
  * repeat changes nothing:
  * <ul>
  * <li>WooCommerce REST v3: {@code GET /wp-json/wc/v3/products?sku=} then {@code PUT /products/{id}}
@@ -36,7 +36,7 @@ import org.springframework.stereotype.Component;
  * </ul>
  * The shop's rate limit is respected: at most api.max-requests-per-second per shop (Shopify standard: 2/s), and a 429
  * (or GraphQL THROTTLED) waits its Retry-After (up to 10 s) and tries again, three times, before the message is rolled
- * back for a later redelivery. A SKU the shop does not have is logged and skipped.
+ * back for a later redelivery. A SKU the shop does not sell is skipped quietly (one debug line).
  */
 @Component("shopStockPublisher")
 public class ShopStockPublisher {
@@ -49,31 +49,44 @@ public class ShopStockPublisher {
 
     private final OrderflowProperties properties;
     private final ObjectMapper mapper;
+    private final StockStateStore state;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
 
-    public ShopStockPublisher(OrderflowProperties properties, ObjectMapper mapper) {
+    public ShopStockPublisher(OrderflowProperties properties, ObjectMapper mapper, StockStateStore state) {
         this.properties = properties;
         this.mapper = mapper;
+        this.state = state;
     }
 
-    public void publish(Exchange exchange) throws IOException, InterruptedException {
-        JsonNode levels = mapper.readTree(exchange.getMessage().getBody(String.class));
-        String channelId = levels.path("channel").asText();
-        Channel channel = properties.getChannels().get(channelId);
-        if (channel == null || channel.getApi().getBaseUrl() == null) {
-            LOG.warn("Stock levels for channel {} not pushed: no shop API configured", channelId);
+    /**
+     * Route {@code stock-push}: one pending push {@code {"channel","sku","quantity","readAt"}} from the last-value
+     * queue orderflow.stock.push. Skipped when a different quantity has been queued for that shop and SKU since
+     * (orderflow.stock.state): that newer push follows, so an older value never lands last (e.g. a push rolled back
+     * and redelivered after a newer one).
+     */
+    public void push(Exchange exchange) throws IOException, InterruptedException {
+        JsonNode push = mapper.readTree(exchange.getMessage().getBody(String.class));
+        String channelId = push.path("channel").asText();
+        String sku = push.path("sku").asText();
+        String quantityText = push.path("quantity").asText();
+        JsonNode latest = state.read(StockStateStore.levelKey(channelId, sku));
+        if (latest != null && !quantityText.equals(latest.path("quantity").asText())) {
+            LOG.debug("Stock {} of {} for shop {} superseded by {} (read at {}): not pushed", quantityText, sku, channelId,
+                    latest.path("quantity").asText(), latest.path("readAt").asText());
             return;
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = levels.path("available").fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> level = it.next();
-            long quantity = new java.math.BigDecimal(level.getValue().asText()).longValue();
-            if (channel.getType() == ChannelType.woocommerce) {
-                pushWoo(channelId, channel, level.getKey(), quantity);
-            } else {
-                pushShopify(channelId, channel, level.getKey(), quantity);
-            }
+        Channel channel = properties.getChannels().get(channelId);
+        if (channel == null || channel.getApi().getBaseUrl() == null) {
+            LOG.debug("Stock of {} for channel {} not pushed: no shop API configured", sku, channelId);
+            return;
+        }
+        long quantity = new java.math.BigDecimal(quantityText).longValue();
+        if (channel.getType() == ChannelType.woocommerce) {
+            pushWoo(channelId, channel, sku, quantity);
+        } else {
+            pushShopify(channelId, channel, sku, quantity);
         }
     }
 
@@ -81,7 +94,7 @@ public class ShopStockPublisher {
         JsonNode found = mapper.readTree(send(channelId, channel, HttpRequest.newBuilder(URI.create(ShopCredentials.baseUrl(channel)
                 + "/wp-json/wc/v3/products?sku=" + URLEncoder.encode(sku, StandardCharsets.UTF_8))).GET()).body());
         if (!found.isArray() || found.isEmpty()) {
-            LOG.warn("SKU {} is not in shop {}: stock not pushed", sku, channelId);
+            LOG.debug("SKU {} is not sold in shop {}: skipped", sku, channelId);
             return;
         }
         JsonNode product = found.get(0);
@@ -100,7 +113,7 @@ public class ShopStockPublisher {
         JsonNode variant = graphql(channelId, channel, lookup);
         String inventoryItem = variant.at("/data/productVariants/nodes/0/inventoryItem/id").asText(null);
         if (inventoryItem == null) {
-            LOG.warn("SKU {} is not in shop {}: stock not pushed", sku, channelId);
+            LOG.debug("SKU {} is not sold in shop {}: skipped", sku, channelId);
             return;
         }
         String location = channel.getApi().getLocationId();

@@ -37,12 +37,14 @@ public class SimulatedErpNext {
     private final Map<String, ObjectNode> customers = new LinkedHashMap<>();
     private final Map<String, ObjectNode> salesOrders = new LinkedHashMap<>();
     private final Map<String, BigDecimal[]> bins = new LinkedHashMap<>(); // item -> {actual, reserved}
+    private final Map<String, String> modified = new LinkedHashMap<>();  // item -> its Bin's last change (ERPNext clock)
     private final AtomicInteger numbers = new AtomicInteger();
 
     public SimulatedErpNext(ObjectMapper mapper) {
         this.mapper = mapper;
         bins.put("SKU-1", new BigDecimal[] {new BigDecimal(100), BigDecimal.ZERO});
         bins.put("SKU-2", new BigDecimal[] {new BigDecimal(5), BigDecimal.ZERO});
+        bins.keySet().forEach(this::touch);
     }
 
     @GetMapping(path = "/sim/erpnext/api/resource/{doctype}", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -61,7 +63,7 @@ public class SimulatedErpNext {
                     .filter(i -> matches(i, filter)).forEach(rows::add);
             case "Bin" -> bins.forEach((code, qty) -> {
                 ObjectNode bin = mapper.createObjectNode().put("item_code", code).put("warehouse", "Stores - SIM")
-                        .put("actual_qty", qty[0]).put("reserved_qty", qty[1]);
+                        .put("actual_qty", qty[0]).put("reserved_qty", qty[1]).put("modified", modified.get(code));
                 if (matches(bin, filter)) {
                     rows.add(bin);
                 }
@@ -105,6 +107,7 @@ public class SimulatedErpNext {
                 BigDecimal[] qty = bins.get(item.path("item_code").asText());
                 BigDecimal free = qty[0].subtract(qty[1]);
                 qty[1] = qty[1].add(item.path("qty").decimalValue().min(free.max(BigDecimal.ZERO)));
+                touch(item.path("item_code").asText());
             }
             order.put("docstatus", 1);
         }
@@ -118,6 +121,13 @@ public class SimulatedErpNext {
             JsonNode value = f.get(2);
             String actual = row.path(field).asText();
             if (op.equals("=") && !actual.equals(value.asText())) {
+                return false;
+            }
+            // Datetimes as ERPNext writes them ("yyyy-MM-dd HH:mm:ss.ffffff") compare as text.
+            if (op.equals(">") && actual.compareTo(value.asText()) <= 0) {
+                return false;
+            }
+            if (op.equals(">=") && actual.compareTo(value.asText()) < 0) {
                 return false;
             }
             if (op.equals("in")) {
@@ -140,5 +150,24 @@ public class SimulatedErpNext {
     private ResponseEntity<String> error(int status, String type, String message) {
         return ResponseEntity.status(status).body(mapper.createObjectNode().put("exc_type", type)
                 .put("exception", "frappe.exceptions." + type + ": " + message).toString());
+    }
+
+    /**
+     * A stock change made in the ERP itself (goods received, a stock reconciliation): the item's quantity in the
+     * warehouse becomes {@code qty}; its Bin's {@code modified} moves on, so the periodic stock sync picks it up.
+     * {@code POST /sim/erpnext/stock?sku=SKU-1&qty=50} (no credentials: this is the ERP user's own screen).
+     */
+    @PostMapping(path = "/sim/erpnext/stock", produces = MediaType.APPLICATION_JSON_VALUE)
+    public synchronized ResponseEntity<String> setStock(@RequestParam String sku, @RequestParam BigDecimal qty) {
+        BigDecimal[] bin = bins.computeIfAbsent(sku, code -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
+        bin[0] = qty;
+        touch(sku);
+        return ResponseEntity.ok(mapper.createObjectNode().put("item_code", sku).put("actual_qty", bin[0])
+                .put("reserved_qty", bin[1]).put("free", bin[0].subtract(bin[1])).put("modified", modified.get(sku)).toString());
+    }
+
+    private void touch(String item) {
+        modified.put(item, java.time.LocalDateTime.now().format(
+                java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS")));
     }
 }

@@ -47,12 +47,17 @@ class BrokerPropertiesTest {
         }
         assertThat(external.getAddressConfigurations()).extracting(a -> a.getName())
                 .containsExactlyInAnyOrderElementsOf(BrokerAddresses.ALL);
-        var externalState = external.getAddressConfigurations().stream()
-                .filter(a -> a.getName().equals(BrokerAddresses.GATE_STATE)).findFirst().orElseThrow().getQueueConfigs().get(0);
-        var embeddedState = embedded.getQueueConfigs().stream()
-                .filter(q -> q.getName().toString().equals(BrokerAddresses.GATE_STATE)).findFirst().orElseThrow();
-        assertThat(externalState.isLastValue()).isEqualTo(embeddedState.isLastValue()).isTrue();
-        assertThat(String.valueOf(externalState.getLastValueKey())).isEqualTo(String.valueOf(embeddedState.getLastValueKey()));
-        assertThat(externalState.isNonDestructive()).isEqualTo(embeddedState.isNonDestructive()).isTrue();
+        for (String lvq : List.of(BrokerAddresses.GATE_STATE, BrokerAddresses.STOCK_PUSH, BrokerAddresses.STOCK_STATE)) {
+            var externalState = external.getAddressConfigurations().stream()
+                    .filter(a -> a.getName().equals(lvq)).findFirst().orElseThrow().getQueueConfigs().get(0);
+            var embeddedState = embedded.getQueueConfigs().stream()
+                    .filter(q -> q.getName().toString().equals(lvq)).findFirst().orElseThrow();
+            assertThat(externalState.isLastValue()).as(lvq).isEqualTo(embeddedState.isLastValue()).isTrue();
+            assertThat(String.valueOf(externalState.getLastValueKey())).as(lvq)
+                    .isEqualTo(String.valueOf(embeddedState.getLastValueKey()));
+            assertThat(Boolean.TRUE.equals(externalState.isNonDestructive())).as(lvq)
+                    .isEqualTo(Boolean.TRUE.equals(embeddedState.isNonDestructive()))
+                    .isEqualTo(!lvq.equals(BrokerAddresses.STOCK_PUSH));
+        }
     }
 }

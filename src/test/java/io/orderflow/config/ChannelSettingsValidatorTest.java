@@ -28,6 +28,13 @@ class ChannelSettingsValidatorTest {
                 .hasStackTraceContaining("orderflow.channels.shop-c.type is missing");
     }
 
+    @Test
+    void startUpIsRefusedForAnUnknownStockSource() {
+        assertThatThrownBy(() -> start("orderflow.channels.shop-d.type=shopify",
+                "orderflow.channels.shop-d.webhook-secrets[0]=s3cret", "orderflow.channels.shop-d.stock.source=warehouse-2"))
+                .hasStackTraceContaining("orderflow.channels.shop-d.stock.source is 'warehouse-2'");
+    }
+
     private static void start(String... properties) {
         String[] args = new String[properties.length + 3];
         args[0] = "--server.port=0";

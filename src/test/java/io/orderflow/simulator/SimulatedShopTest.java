@@ -27,7 +27,8 @@ import org.springframework.test.context.ActiveProfiles;
  */
 @CamelSpringBootTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT,
-        properties = {"orderflow.data-dir=target/test-data/sim-${random.uuid}", "spring.artemis.embedded.server-id=4"})
+        properties = {"orderflow.data-dir=target/test-data/sim-${random.uuid}", "spring.artemis.embedded.server-id=4",
+                "orderflow.stock.sync-interval=2s", "orderflow.stock.sync-initial-delay=0s"})
 @ActiveProfiles("sim")
 class SimulatedShopTest {
 
@@ -79,11 +80,9 @@ class SimulatedShopTest {
         JsonNode salesOrders = json(send(HttpRequest.newBuilder(uri("/sim/erpnext/api/resource/Sales%20Order"))
                 .header("Authorization", "token demo-key:demo-secret")).body());
         assertThat(salesOrders.get("data").findValuesAsText("po_no")).contains("demo-shopify-" + placed.get("orderNumber").asText());
-        for (int i = 0; i < 100 && !json(send(HttpRequest.newBuilder(uri("/sim/shop/demo-shopify/stock"))).body()).has("SKU-2"); i++) {
-            Thread.sleep(100);
-        }
-        JsonNode stock = json(send(HttpRequest.newBuilder(uri("/sim/shop/demo-shopify/stock"))).body());
-        assertThat(stock.get("SKU-1").asLong()).isLessThan(100);
+        // (The periodic sync's first run may have set the untouched 100 first: wait for the order's quantity.)
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(shopStock("demo-shopify", "SKU-1")).isNotNull().isLessThan(100));
 
         String path = "/sim/shopify/demo-shopify/admin/api/2024-01/orders/" + placed.get("orderId").asText() + ".json";
         HttpResponse<String> api = send(HttpRequest.newBuilder(uri(path)).header("X-Shopify-Access-Token", "shpat_demo_token"));
@@ -110,6 +109,44 @@ class SimulatedShopTest {
                 + placed.get("orderId").asText())).header("Authorization", auth));
         assertThat(api.statusCode()).isEqualTo(200);
         assertThat(json(api.body()).get("status").asText()).isEqualTo("processing");
+    }
+
+    @Test
+    void bothSimulatedShopsShowTheErpsStockAfterAnOrderInOneAndAfterAChangeMadeInTheErp() throws Exception {
+        JsonNode placed = json(send(HttpRequest.newBuilder(uri("/sim/shop/demo-woo/orders?paid=true"))
+                .POST(HttpRequest.BodyPublishers.noBody())).body());
+        io.orderflow.support.Queues.await(jms, "orderflow.allocated", placed.get("orderKey").asText());
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).untilAsserted(() -> {
+            long free = erpFree("SKU-1");
+            assertThat(free).isLessThan(100);
+            assertThat(shopStock("demo-woo", "SKU-1")).as("the ordering shop").isEqualTo(free);
+            assertThat(shopStock("demo-shopify", "SKU-1")).as("the other shop").isEqualTo(free);
+        });
+
+        // Goods received in the ERP: the periodic sync brings the new quantity to both shops.
+        JsonNode changed = json(send(HttpRequest.newBuilder(uri("/sim/erpnext/stock?sku=SKU-2&qty=50"))
+                .POST(HttpRequest.BodyPublishers.noBody())).body());
+        long free = changed.get("free").asLong();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(shopStock("demo-woo", "SKU-2")).isEqualTo(free);
+            assertThat(shopStock("demo-shopify", "SKU-2")).isEqualTo(free);
+        });
+    }
+
+    private long erpFree(String sku) throws Exception {
+        JsonNode bins = json(send(HttpRequest.newBuilder(uri("/sim/erpnext/api/resource/Bin"))
+                .header("Authorization", "token demo-key:demo-secret")).body()).get("data");
+        for (JsonNode bin : bins) {
+            if (bin.get("item_code").asText().equals(sku)) {
+                return bin.get("actual_qty").decimalValue().subtract(bin.get("reserved_qty").decimalValue()).longValue();
+            }
+        }
+        throw new AssertionError("no Bin for " + sku);
+    }
+
+    private Long shopStock(String channel, String sku) throws Exception {
+        JsonNode stock = json(send(HttpRequest.newBuilder(uri("/sim/shop/" + channel + "/stock"))).body());
+        return stock.has(sku) ? stock.get(sku).asLong() : null;
     }
 
     private URI uri(String path) {
