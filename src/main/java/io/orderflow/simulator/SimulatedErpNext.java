@@ -88,11 +88,50 @@ public class SimulatedErpNext {
                     }
                 }
                 doc.put("name", String.format("SAL-ORD-SIM-%05d", numbers.incrementAndGet())).put("docstatus", 0);
+                doc.put("grand_total", grandTotal(doc));
                 salesOrders.put(doc.path("name").asText(), doc);
             }
             default -> doc.put("name", doctype + "-" + numbers.incrementAndGet());
         }
         return ok(doc);
+    }
+
+    /** One document, as ERPNext answers {@code GET /api/resource/<DocType>/<name>}. */
+    @GetMapping(path = "/sim/erpnext/api/resource/{doctype}/{name}", produces = MediaType.APPLICATION_JSON_VALUE)
+    public synchronized ResponseEntity<String> read(@PathVariable String doctype, @PathVariable String name) {
+        ObjectNode order = "Sales Order".equals(doctype) ? salesOrders.get(name) : null;
+        if (order == null) {
+            return error(404, "DoesNotExistError", doctype + " " + name + " not found");
+        }
+        return ok(order);
+    }
+
+    /**
+     * The grand total as ERPNext computes it, for what the connector sends: items at their rates; "On Net Total"
+     * rows (at their rate for every item), taken out of the rates when included_in_print_rate, added on
+     * top otherwise, rounded per row; "Actual" rows added; discount_amount taken off the net total (taxes on what
+     * remains) or off the grand total (apply_discount_on); no rounding to whole units (disable_rounded_total).
+     */
+    private BigDecimal grandTotal(JsonNode doc) {
+        BigDecimal items = BigDecimal.ZERO;
+        BigDecimal addedTax = BigDecimal.ZERO;
+        BigDecimal discount = doc.path("discount_amount").decimalValue();
+        boolean onNet = "Net Total".equals(doc.path("apply_discount_on").asText());
+        BigDecimal gross = BigDecimal.ZERO;
+        for (JsonNode item : doc.path("items")) {
+            gross = gross.add(item.path("rate").decimalValue().multiply(item.path("qty").decimalValue()));
+        }
+        for (JsonNode row : doc.path("taxes")) {
+            if (row.path("charge_type").asText().equals("Actual")) {
+                items = items.add(row.path("tax_amount").decimalValue());
+            } else if (row.path("included_in_print_rate").asInt() != 1) {
+                BigDecimal base = onNet ? gross.subtract(discount) : gross;
+                addedTax = addedTax.add(base.multiply(row.path("rate").decimalValue()).movePointLeft(2)
+                        .setScale(2, java.math.RoundingMode.HALF_UP));
+            }
+        }
+        BigDecimal total = gross.add(addedTax).add(items).subtract(discount);
+        return total.setScale(2, java.math.RoundingMode.HALF_UP);
     }
 
     @PutMapping(path = "/sim/erpnext/api/resource/{doctype}/{name}", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -69,10 +69,10 @@ class SimulatedShopTest {
 
         // The simulated Stripe takes the payment and sends its signed event: the order is released.
         JsonNode paid = json(send(HttpRequest.newBuilder(uri("/sim/payment/stripe/payments?orderKey=" + orderKey
-                + "&amount=25.00&currency=EUR")).POST(HttpRequest.BodyPublishers.noBody())).body());
+                + "&amount=49.90&currency=EUR")).POST(HttpRequest.BodyPublishers.noBody())).body());
         assertThat(paid.get("webhookStatus").asInt()).isEqualTo(200);
         JsonNode released = io.orderflow.support.GateStates.awaitState(jms, orderKey, st -> st.path("released").asBoolean());
-        assertThat(released.get("releaseReason").asText()).contains("gateway (25.00 EUR)");
+        assertThat(released.get("releaseReason").asText()).contains("gateway (49.90 EUR)");
 
         // The simulated ERPNext got the sales order, submitted, and the shop got the new stock.
         JsonNode allocated = json(io.orderflow.support.Queues.await(jms, "orderflow.allocated", orderKey).get(0).getText());
@@ -80,6 +80,8 @@ class SimulatedShopTest {
         JsonNode salesOrders = json(send(HttpRequest.newBuilder(uri("/sim/erpnext/api/resource/Sales%20Order"))
                 .header("Authorization", "token demo-key:demo-secret")).body());
         assertThat(salesOrders.get("data").findValuesAsText("po_no")).contains("demo-shopify-" + placed.get("orderNumber").asText());
+        // One line at 25.00 including 19 % tax, 5.00 off, DHL Paket 4.90: the ERP's total is what the customer paid.
+        assertThat(erpGrandTotal(allocated.get("erpOrderId").asText())).isEqualByComparingTo("49.90");
         // (The periodic sync's first run may have set the untouched 100 first: wait for the order's quantity.)
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(shopStock("demo-shopify", "SKU-1")).isNotNull().isLessThan(100));
@@ -102,7 +104,10 @@ class SimulatedShopTest {
         JsonNode released = io.orderflow.support.GateStates.awaitState(jms, placed.get("orderKey").asText(),
                 st -> st.path("released").asBoolean());
         assertThat(released.at("/order/payment/status").asText()).isEqualTo("paid");
-        io.orderflow.support.Queues.await(jms, "orderflow.allocated", placed.get("orderKey").asText());
+        JsonNode allocated = json(io.orderflow.support.Queues.await(jms, "orderflow.allocated",
+                placed.get("orderKey").asText()).get(0).getText());
+        // Two lines without tax plus 19 %, DHL Paket 4.90 plus tax: 59.98 paid, 59.98 in the ERP.
+        assertThat(erpGrandTotal(allocated.get("erpOrderId").asText())).isEqualByComparingTo("59.98");
 
         String auth = "Basic " + Base64.getEncoder().encodeToString("ck_demo:cs_demo".getBytes(StandardCharsets.UTF_8));
         HttpResponse<String> api = send(HttpRequest.newBuilder(uri("/sim/woocommerce/demo-woo/wp-json/wc/v3/orders/"
@@ -131,6 +136,11 @@ class SimulatedShopTest {
             assertThat(shopStock("demo-woo", "SKU-2")).isEqualTo(free);
             assertThat(shopStock("demo-shopify", "SKU-2")).isEqualTo(free);
         });
+    }
+
+    private java.math.BigDecimal erpGrandTotal(String salesOrder) throws Exception {
+        return json(send(HttpRequest.newBuilder(uri("/sim/erpnext/api/resource/Sales%20Order/" + salesOrder))
+                .header("Authorization", "token demo-key:demo-secret")).body()).at("/data/grand_total").decimalValue();
     }
 
     private long erpFree(String sku) throws Exception {
