@@ -173,6 +173,8 @@ public class ErpStage {
             differences.add("the payment confirmed by the gateway is " + paid + " " + currency);
         }
         if (differences.isEmpty()) {
+            LOG.info("ERP order {} of {} totals {} {}: what the customer paid", erpOrder.id(),
+                    order.path("orderKey").asText(), erpTotal.toPlainString(), currency);
             return;
         }
         meters.counter("orderflow.erp.total.mismatches", "erp", settings.getKind().name()).increment();

@@ -327,11 +327,13 @@ public class OdooClient extends HttpErpClient {
      */
     @Override
     public StockChanges stockChangedSince(String watermark, java.time.Duration overlap) {
+        // A SKU and stock: services (the shipping and discount products) have nothing to show in a shop.
         List<Object> hasSku = List.of("default_code", "!=", false);
+        List<Object> notService = List.of("type", "!=", "service");
         String next = watermark;
         List<Object> productDomain;
         if (watermark == null) {
-            productDomain = List.of(hasSku);
+            productDomain = List.of(hasSku, notService);
             for (String model : List.of("stock.quant", "stock.move")) {
                 JsonNode newest = call(model, "search_read", null, Map.of("domain", List.of(),
                         "fields", List.of("write_date"), "order", "write_date desc", "limit", 1));
@@ -353,7 +355,7 @@ public class OdooClient extends HttpErpClient {
             if (productIds.isEmpty()) {
                 return new StockChanges(Map.of(), next);
             }
-            productDomain = List.of(List.of("id", "in", productIds), hasSku);
+            productDomain = List.of(List.of("id", "in", productIds), hasSku, notService);
         }
         JsonNode found = call("product.product", "search_read", null, Map.of(
                 "domain", productDomain, "fields", List.of("id", "default_code", "free_qty")));

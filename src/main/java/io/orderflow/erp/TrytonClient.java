@@ -364,6 +364,8 @@ public class TrytonClient extends HttpErpClient {
     public StockChanges stockChangedSince(String watermark, java.time.Duration overlap) {
         String next = watermark;
         ArrayNode productDomain = mapper.createArrayNode();
+        // Goods only: the shipping and discount service products have no stock to show in a shop.
+        productDomain.addArray().add("type").add("=").add("goods");
         if (watermark == null) {
             productDomain.addArray().add("code").add("!=").addNull();
             for (String field : List.of("create_date", "write_date")) {

@@ -65,7 +65,7 @@ class OdooStockChangesTest {
                     equalToJson("[[\"write_date\",\">=\",\"2026-11-28 09:59:00\"]]"))));
         }
         odoo.verify(1, call("product.product").withRequestBody(matchingJsonPath("$.params.args[6].domain",
-                equalToJson("[[\"id\",\"in\",[7,8]],[\"default_code\",\"!=\",false]]")))
+                equalToJson("[[\"id\",\"in\",[7,8]],[\"default_code\",\"!=\",false],[\"type\",\"!=\",\"service\"]]")))
                 .withRequestBody(matchingJsonPath("$.params.args[6].fields", equalToJson("[\"id\",\"default_code\",\"free_qty\"]"))));
     }
 
@@ -82,7 +82,7 @@ class OdooStockChangesTest {
         odoo.verify(1, call("stock.quant").withRequestBody(matchingJsonPath("$.params.args[6].order", equalTo("write_date desc")))
                 .withRequestBody(matchingJsonPath("$.params.args[6].limit", equalTo("1"))));
         odoo.verify(1, call("product.product").withRequestBody(matchingJsonPath("$.params.args[6].domain",
-                equalToJson("[[\"default_code\",\"!=\",false]]"))));
+                equalToJson("[[\"default_code\",\"!=\",false],[\"type\",\"!=\",\"service\"]]"))));
     }
 
     @Test
