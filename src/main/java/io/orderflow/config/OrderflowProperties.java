@@ -232,6 +232,8 @@ public class OrderflowProperties {
         private String url;
         /** Odoo: jsonrpc (/jsonrpc, Odoo up to 18) or json2 (/json/2, Odoo 19+). */
         private OdooApi odooApi = OdooApi.jsonrpc;
+        /** Odoo: the sale order line's tax field; empty: tax_id with jsonrpc (Odoo up to 18), tax_ids with json2. */
+        private String odooLineTaxField;
         /** Odoo / Tryton database name. */
         private String database;
         /** Odoo login (JSON-RPC); Tryton user. */
@@ -270,6 +272,8 @@ public class OrderflowProperties {
         public void setUrl(String url) { this.url = url; }
         public OdooApi getOdooApi() { return odooApi; }
         public void setOdooApi(OdooApi odooApi) { this.odooApi = odooApi; }
+        public String getOdooLineTaxField() { return odooLineTaxField; }
+        public void setOdooLineTaxField(String v) { this.odooLineTaxField = v; }
         public String getDatabase() { return database; }
         public void setDatabase(String database) { this.database = database; }
         public String getUsername() { return username; }

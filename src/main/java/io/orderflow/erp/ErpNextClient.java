@@ -34,7 +34,9 @@ public class ErpNextClient extends HttpErpClient {
 
     @Override
     public Optional<ErpOrder> findOrder(String reference) {
-        JsonNode found = list("Sales Order", List.of(List.of("po_no", "=", reference)), List.of("name", "docstatus"));
+        // A cancelled order (docstatus 2) does not count: a replay after cancelling a wrong one creates it anew.
+        JsonNode found = list("Sales Order", List.of(List.of("po_no", "=", reference), List.of("docstatus", "!=", 2)),
+                List.of("name", "docstatus"));
         if (found.isEmpty()) {
             return Optional.empty();
         }

@@ -35,7 +35,9 @@ public class OdooClient extends HttpErpClient {
 
     private static final Set<String> BUSINESS_ERRORS = Set.of("odoo.exceptions.UserError",
             "odoo.exceptions.ValidationError", "odoo.exceptions.AccessError", "odoo.exceptions.MissingError",
-            "odoo.exceptions.AccessDenied", "werkzeug.exceptions.Unauthorized", "werkzeug.exceptions.Forbidden");
+            "odoo.exceptions.AccessDenied", "werkzeug.exceptions.Unauthorized", "werkzeug.exceptions.Forbidden",
+            // e.g. "Invalid field 'tax_id' on model 'sale.order.line'": a request this Odoo does not accept, not an outage.
+            "builtins.ValueError", "ValueError", "builtins.KeyError");
 
     private final AtomicLong ids = new AtomicLong();
     private volatile Long uid;
@@ -47,7 +49,8 @@ public class OdooClient extends HttpErpClient {
     @Override
     public Optional<ErpOrder> findOrder(String reference) {
         JsonNode found = call("sale.order", "search_read", null, Map.of(
-                "domain", List.of(List.of("client_order_ref", "=", reference)),
+                // A cancelled order does not count: a replay after cancelling a wrong draft creates it anew.
+                "domain", List.of(List.of("client_order_ref", "=", reference), List.of("state", "!=", "cancel")),
                 "fields", List.of("id", "name", "state"), "limit", 1));
         if (found.isEmpty()) {
             return Optional.empty();
@@ -132,15 +135,12 @@ public class OdooClient extends HttpErpClient {
         for (JsonNode line : vals.path("order_line")) {
             ObjectNode values = (ObjectNode) line;
             // many2many "replace with these ids"; Odoo 19 (JSON-2) names the field tax_ids.
-            // A line the shop sent without tax details keeps Odoo's own product taxes, unless the order has no tax
-            // at all (then: no taxes).
+            // The taxes the shop charged, also none: an untaxed line (shipping in many US states, exempt goods)
+            // must not get the product's default taxes.
             JsonNode taxIds = values.remove("tax_id");
-            boolean untaxedOrder = new BigDecimal(order.at("/totals/tax").asText("0")).signum() == 0;
-            if ((taxIds != null && taxIds.isArray() && !taxIds.isEmpty()) || untaxedOrder) {
-                ArrayNode replace = mapper.createArrayNode();
-                replace.addArray().add(6).add(0).add(taxIds != null && taxIds.isArray() ? taxIds : mapper.createArrayNode());
-                values.set(settings.getOdooApi() == OrderflowProperties.OdooApi.json2 ? "tax_ids" : "tax_id", replace);
-            }
+            ArrayNode replace = mapper.createArrayNode();
+            replace.addArray().add(6).add(0).add(taxIds != null && taxIds.isArray() ? taxIds : mapper.createArrayNode());
+            values.set(taxField(), replace);
             commands.add(create(values));
         }
         vals.set("order_line", commands);
@@ -194,6 +194,18 @@ public class OdooClient extends HttpErpClient {
                     + ") is not in Odoo");
         }
         return found.get(0).path("id").asLong();
+    }
+
+    /**
+     * The sale line's tax field: orderflow.erp.odoo-line-tax-field, else tax_id (JSON-RPC, Odoo up to 18) or tax_ids
+     * (JSON-2, Odoo 19, where the field was renamed).
+     */
+    private String taxField() {
+        String configured = settings.getOdooLineTaxField();
+        if (configured != null && !configured.isBlank()) {
+            return configured;
+        }
+        return settings.getOdooApi() == OrderflowProperties.OdooApi.json2 ? "tax_ids" : "tax_id";
     }
 
     /** Odoo's x2many "create" command: [0, 0, values]. */

@@ -54,7 +54,9 @@ public class TrytonClient extends HttpErpClient {
     @Override
     public Optional<ErpOrder> findOrder(String reference) {
         JsonNode found = call("model.sale.sale.search_read", params(
-                List.of(List.of("reference", "=", reference)), 0, 2, null, List.of("number", "state")));
+                // A cancelled sale does not count: a replay after cancelling a wrong one creates it anew.
+                List.of(List.of("reference", "=", reference), List.of("state", "!=", "cancelled")), 0, 2, null,
+                List.of("number", "state")));
         if (found.isEmpty()) {
             return Optional.empty();
         }
@@ -103,14 +105,15 @@ public class TrytonClient extends HttpErpClient {
         JsonNode address = addresses.path(0).path("addresses").path(0);
         Map<String, JsonNode> details = new LinkedHashMap<>();
         products.forEach((sku, pr) -> details.put(sku, productDetails.get(pr.id())));
-        boolean discounted = amounts.all().stream().anyMatch(l -> l.discount().signum() != 0);
+        List<TrytonSaleLines.SaleLine> saleLines = TrytonSaleLines.of(amounts);
+        boolean discounted = saleLines.stream().anyMatch(l -> l.kind() == TrytonSaleLines.Kind.discount);
         JsonNode shippingProduct = amounts.shipping().isEmpty() ? null
                 : chargeProduct(charges.shippingProduct(), "shipping", "shipping-product");
         JsonNode discountProduct = discounted ? chargeProduct(charges.discountProduct(), "discount", "discount-product") : null;
         Map<String, JsonNode> taxesByCategory = taxesByCategory(details.values(), shippingProduct);
 
         ArrayNode lines = mapper.createArrayNode();
-        for (TrytonSaleLines.SaleLine line : TrytonSaleLines.of(amounts)) {
+        for (TrytonSaleLines.SaleLine line : saleLines) {
             JsonNode product = switch (line.kind()) {
                 case product -> details.get(line.sku());
                 case discount -> discountProduct;
@@ -118,7 +121,9 @@ public class TrytonClient extends HttpErpClient {
             };
             // A discount line is taxed like the line it reduces (a shipping charge's has no SKU).
             JsonNode taxSource = line.sku() == null ? shippingProduct : details.get(line.sku());
-            JsonNode taxes = taxesByCategory.getOrDefault(taxSource.path("account_category").asText(), mapper.createArrayNode());
+            // The category's taxes where the shop charged tax; none where it did not (an untaxed line must not get them).
+            JsonNode taxes = line.rate().signum() == 0 ? mapper.createArrayNode()
+                    : taxesByCategory.getOrDefault(taxSource.path("account_category").asText(), mapper.createArrayNode());
             ObjectNode saleLine = mapper.createObjectNode().put("kind", line.kind().name())
                     .put("product", product.path("id").asLong()).put("quantity", line.quantity())
                     .put("description", line.description()).put("unitPrice", line.unitPrice().toPlainString());

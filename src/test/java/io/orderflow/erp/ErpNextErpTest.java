@@ -92,7 +92,7 @@ class ErpNextErpTest {
         assertThat(allocated.get("erpOrderId").asText()).isEqualTo("SAL-ORD-2026-00031");
         ERPNEXT.verify(getRequestedFor(urlPathEqualTo("/api/resource/Sales%20Order"))
                 .withHeader("Authorization", equalTo("token erp-key:erp-secret"))
-                .withQueryParam("filters", equalToJson("[[\"po_no\",\"=\",\"test-shopify-7001\"]]")));
+                .withQueryParam("filters", equalToJson("[[\"po_no\",\"=\",\"test-shopify-7001\"],[\"docstatus\",\"!=\",2]]")));
         ERPNEXT.verify(1, postRequestedFor(urlEqualTo("/api/resource/Customer"))
                 .withRequestBody(matchingJsonPath("$.email_id", equalTo("bob.norman@hostmail.com"))));
         ERPNEXT.verify(1, postRequestedFor(urlEqualTo("/api/resource/Address"))

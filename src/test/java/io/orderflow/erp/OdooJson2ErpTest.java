@@ -82,7 +82,7 @@ class OdooJson2ErpTest {
         ODOO.verify(1, postRequestedFor(urlEqualTo("/json/2/sale.order/search_read"))
                 .withHeader("Authorization", equalTo("bearer odoo19-test-key"))
                 .withHeader("X-Odoo-Database", equalTo("mycompany"))
-                .withRequestBody(equalToJson("{\"domain\":[[\"client_order_ref\",\"=\",\"test-shopify-6001\"]],"
+                .withRequestBody(equalToJson("{\"domain\":[[\"client_order_ref\",\"=\",\"test-shopify-6001\"],[\"state\",\"!=\",\"cancel\"]],"
                         + "\"fields\":[\"id\",\"name\",\"state\"],\"limit\":1}")));
         ODOO.verify(1, postRequestedFor(urlEqualTo("/json/2/sale.order/create"))
                 .withRequestBody(matchingJsonPath("$.vals_list[0].client_order_ref", equalTo("test-shopify-6001")))

@@ -2,6 +2,7 @@ package io.orderflow.erp;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -120,6 +121,8 @@ class OdooJsonRpcErpTest {
                 .withRequestBody(matchingJsonPath("$.params.args[6].vals_list[0].client_order_ref", equalTo("test-shopify-5001")))
                 .withRequestBody(matchingJsonPath("$.params.args[6].vals_list[0].partner_id", equalTo("7")))
                 .withRequestBody(matchingJsonPath("$.params.args[6].vals_list[0].order_line[0][2].product_id", equalTo("39")))
+                // The shop charged no tax on these lines: Odoo gets "no taxes", not the products' default taxes.
+                .withRequestBody(matchingJsonPath("$.params.args[6].vals_list[0].order_line[0][2].tax_id", equalToJson("[[6,0,[]]]")))
                 .withRequestBody(matchingJsonPath("$.params.args[0]", equalTo("mycompany")))
                 .withRequestBody(matchingJsonPath("$.params.args[1]", equalTo("2")))
                 .withRequestBody(matchingJsonPath("$.params.args[2]", equalTo("odoo-test-key"))));
@@ -193,6 +196,24 @@ class OdooJsonRpcErpTest {
         awaitIdle();
         ODOO.verify(1, rpc("object", "sale.order", "create")
                 .withRequestBody(matchingJsonPath("$.params.args[6].vals_list[0].client_order_ref", equalTo("test-shopify-5004"))));
+    }
+
+    @Test
+    void aFieldThisOdooDoesNotKnowParksTheOrderInsteadOfRetryingIt() throws Exception {
+        ODOO.stubFor(post(urlEqualTo("/jsonrpc")).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.params.args[3]", equalTo("sale.order")))
+                .withRequestBody(matchingJsonPath("$.params.args[4]", equalTo("create")))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(
+                        "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":200,\"message\":\"Odoo Server Error\","
+                                + "\"data\":{\"name\":\"builtins.ValueError\",\"debug\":\"Traceback ...\","
+                                + "\"message\":\"Invalid field 'tax_id' on model 'sale.order.line'\","
+                                + "\"arguments\":[\"Invalid field 'tax_id' on model 'sale.order.line'\"],\"context\":{}}}}")));
+        release(jms, releasedOrder("test-shopify", "5007"), "d-5007");
+
+        TextMessage parked = Queues.await(jms, "orderflow.review", "test-shopify:5007").get(0);
+        assertThat(parked.getStringProperty("orderflowReason")).contains("Invalid field 'tax_id'");
+        awaitIdle();
+        ODOO.verify(1, rpc("object", "sale.order", "create"));
     }
 
     @Test
@@ -271,7 +292,6 @@ class OdooJsonRpcErpTest {
         assertThat(lines.get(1).get(2).path("name").asText()).contains("WELCOME10");
         assertThat(lines.get(2).get(2).path("product_id").asInt()).isEqualTo(90);
         assertThat(lines.get(2).get(2).path("price_unit").decimalValue()).isEqualByComparingTo("4.90");
-        assertThat(lines.get(2).get(2).path("is_delivery").asBoolean()).isTrue();
         // With price-included taxes Odoo's total is the sum of quantity x price: what the customer paid.
         BigDecimal total = BigDecimal.ZERO;
         for (JsonNode command : lines) {

@@ -198,6 +198,9 @@ class MultiShopStockTest {
         ERP.stubFor(post(urlEqualTo("/api/resource/Sales%20Order")).inScenario("orders").whenScenarioStateIs("second")
                 .willReturn(data("{\"name\":\"SAL-ORD-2026-00102\",\"docstatus\":0}")));
         for (int n = 1; n <= 2; n++) {
+            // The total check reads the draft back: ERPNext's grand total is the shop's.
+            ERP.stubFor(get(urlEqualTo("/api/resource/Sales%20Order/SAL-ORD-2026-0010" + n))
+                    .willReturn(data("{\"name\":\"SAL-ORD-2026-0010" + n + "\",\"docstatus\":0,\"grand_total\":597.0}")));
             ERP.stubFor(put(urlEqualTo("/api/resource/Sales%20Order/SAL-ORD-2026-0010" + n)).inScenario("stock")
                     .willReturn(data("{\"docstatus\":1}")).willSetStateTo("reserved-" + n));
         }
@@ -227,6 +230,8 @@ class MultiShopStockTest {
     private static ObjectNode order(String channel, String number) throws Exception {
         ObjectNode order = (ObjectNode) ShopStubs.JSON.readTree(Files.readString(
                 Path.of("mappings/shopify-order-to-canonical.examples/orders-create.expected.json")));
+        // Totals that add up (the documentation sample says 409.94 for three lines of 199.00, no line taxes).
+        ((ObjectNode) order.get("totals")).put("subtotal", "597.00").put("tax", "0.00").put("total", "597.00");
         return order.put("channel", channel).put("orderKey", channel + ":" + number).put("externalId", number)
                 .put("orderNumber", number).put("erpReference", channel + "-" + number);
     }

@@ -104,6 +104,13 @@ final class Tryton {
     void stop() throws Exception {
         String pid = Files.readString(Path.of(WORK, "trytond.pid")).trim();
         new ProcessBuilder("kill", pid).inheritIO().start().waitFor();
+        if (reachable()) {
+            // The pid file can be stale (a server started by an earlier run): stop the one serving this work dir.
+            Thread.sleep(500);
+            if (reachable()) {
+                new ProcessBuilder("pkill", "-f", "trytond -c " + WORK + "/trytond.conf").inheritIO().start().waitFor();
+            }
+        }
         for (int i = 0; i < 100 && reachable(); i++) {
             Thread.sleep(100);
         }

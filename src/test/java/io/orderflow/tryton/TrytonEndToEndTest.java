@@ -195,6 +195,26 @@ class TrytonEndToEndTest {
         assertThat(deadLettered).isFalse();
     }
 
+    @Test
+    @Order(6)
+    void aQuantityWhoseNetPriceDoesNotDivideToTheCentStillTotalsWhatWasPaid() throws Exception {
+        String id = RUN + "06";
+        // 3 x 9.99 including 19 %: net 25.18 is no multiple of 3 cents (Tryton gets 2 x 8.39 and 1 x 8.40), and no
+        // net gives 29.97 with Tryton's rounded tax (25.18 + 4.78, 25.19 + 4.79): an untaxed 0.01 rounding line.
+        ObjectNode order = paidOrder(id, List.of(new Line("SKU-1", 3, "9.99")));
+        order.put("taxes_included", true).put("total_price", "29.97").put("total_tax", "4.79");
+        ObjectNode item = (ObjectNode) order.get("line_items").get(0);
+        item.putArray("tax_lines").addObject().put("price", "4.79").put("rate", 0.19).put("title", "MwSt");
+
+        assertThat(postShopify(order, "orders/create", "e2e-" + id)).isEqualTo(200);
+        allocated(id);
+        JsonNode sale = tryton.sales("test-shopify-" + id).get(0);
+        assertThat(tryton.total(sale.get("id").asLong())).isEqualByComparingTo("29.97");
+        JsonNode lines = tryton.call("model.sale.line.read", "[" + sale.get("lines") + ",[\"quantity\",\"unit_price\",\"description\"],$CTX]");
+        assertThat(lines.findValuesAsText("quantity")).containsExactlyInAnyOrder("2.0", "1.0", "1.0");
+        assertThat(lines.toString()).contains("Rounding to the amount paid");
+    }
+
     private JsonNode allocated(String id) throws Exception {
         List<TextMessage> found = null;
         for (int i = 0; i < 600 && (found == null || found.isEmpty()); i++) {
