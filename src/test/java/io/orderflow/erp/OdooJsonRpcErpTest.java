@@ -181,14 +181,7 @@ class OdooJsonRpcErpTest {
 
     @Test
     void aValidationErrorParksTheOrderWithOdoosMessageAndIsNotRetried() throws Exception {
-        ODOO.stubFor(post(urlEqualTo("/jsonrpc")).atPriority(1)
-                .withRequestBody(matchingJsonPath("$.params.args[3]", equalTo("sale.order")))
-                .withRequestBody(matchingJsonPath("$.params.args[4]", equalTo("create")))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(
-                        "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":200,\"message\":\"Odoo Server Error\","
-                                + "\"data\":{\"name\":\"odoo.exceptions.ValidationError\",\"debug\":\"Traceback ...\","
-                                + "\"message\":\"The pricelist currency must match the order currency.\","
-                                + "\"arguments\":[\"The pricelist currency must match the order currency.\"],\"context\":{}}}}")));
+        saleOrderCreateFails("odoo.exceptions.ValidationError", "The pricelist currency must match the order currency.");
         release(jms, releasedOrder("test-shopify", "5004"), "d-5004");
 
         TextMessage parked = Queues.await(jms, "orderflow.review", "test-shopify:5004").get(0);
@@ -200,14 +193,7 @@ class OdooJsonRpcErpTest {
 
     @Test
     void aFieldThisOdooDoesNotKnowParksTheOrderInsteadOfRetryingIt() throws Exception {
-        ODOO.stubFor(post(urlEqualTo("/jsonrpc")).atPriority(1)
-                .withRequestBody(matchingJsonPath("$.params.args[3]", equalTo("sale.order")))
-                .withRequestBody(matchingJsonPath("$.params.args[4]", equalTo("create")))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(
-                        "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":200,\"message\":\"Odoo Server Error\","
-                                + "\"data\":{\"name\":\"builtins.ValueError\",\"debug\":\"Traceback ...\","
-                                + "\"message\":\"Invalid field 'tax_id' on model 'sale.order.line'\","
-                                + "\"arguments\":[\"Invalid field 'tax_id' on model 'sale.order.line'\"],\"context\":{}}}}")));
+        saleOrderCreateFails("builtins.ValueError", "Invalid field 'tax_id' on model 'sale.order.line'");
         release(jms, releasedOrder("test-shopify", "5007"), "d-5007");
 
         TextMessage parked = Queues.await(jms, "orderflow.review", "test-shopify:5007").get(0);
@@ -367,6 +353,17 @@ class OdooJsonRpcErpTest {
         var creates = ODOO.findAll(rpc("object", "sale.order", "create"));
         assertThat(creates).hasSize(1);
         return json(creates.get(0).getBodyAsString()).at("/params/args/6/vals_list/0");
+    }
+
+    /** sale.order create answers Odoo's JSON-RPC error (HTTP 200, error.data.name) with this exception and message. */
+    private static void saleOrderCreateFails(String exception, String message) {
+        ODOO.stubFor(post(urlEqualTo("/jsonrpc")).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.params.args[3]", equalTo("sale.order")))
+                .withRequestBody(matchingJsonPath("$.params.args[4]", equalTo("create")))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(
+                        "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":200,\"message\":\"Odoo Server Error\","
+                                + "\"data\":{\"name\":\"" + exception + "\",\"debug\":\"Traceback ...\","
+                                + "\"message\":\"" + message + "\",\"arguments\":[\"" + message + "\"],\"context\":{}}}}")));
     }
 
     private void products(int green, int red, int black) {
