@@ -193,6 +193,8 @@ public class OrderflowProperties {
         private Map<String, MethodPolicy> paymentMethods = new LinkedHashMap<>();
         /** For every method not listed. */
         private MethodPolicy defaultPolicy = new MethodPolicy();
+        /** Orders to hold for a person before release (docs/payment-gate.md, "Review rules"); first match wins. */
+        private List<ReviewRuleSettings> reviewRules = new ArrayList<>();
 
         public java.time.Duration getRecheckInterval() { return recheckInterval; }
         public void setRecheckInterval(java.time.Duration v) { this.recheckInterval = v; }
@@ -204,6 +206,8 @@ public class OrderflowProperties {
         public void setPaymentMethods(Map<String, MethodPolicy> v) { this.paymentMethods = v; }
         public MethodPolicy getDefaultPolicy() { return defaultPolicy; }
         public void setDefaultPolicy(MethodPolicy v) { this.defaultPolicy = v; }
+        public List<ReviewRuleSettings> getReviewRules() { return reviewRules; }
+        public void setReviewRules(List<ReviewRuleSettings> v) { this.reviewRules = v; }
 
         public MethodPolicy policyFor(String method) {
             return method == null ? defaultPolicy : paymentMethods.getOrDefault(method, defaultPolicy);
@@ -224,6 +228,34 @@ public class OrderflowProperties {
     }
 
     public enum UnpaidAction { review, cancel }
+
+    /**
+     * One review rule (orderflow.gate.review-rules[n]): an order the gate would release that matches every condition
+     * set here is parked on orderflow.review with the rule's name until an operator approves it. Unset conditions are
+     * not checked; at least one must be set.
+     */
+    public static class ReviewRuleSettings {
+        private String name;
+        /** Currency (ISO code) -> amount: the order's total is above it. Orders in other currencies do not match. */
+        private Map<String, java.math.BigDecimal> totalAbove = new LinkedHashMap<>();
+        /** The shipping country (ISO code) is one of these. */
+        private List<String> shipToCountryIn = new ArrayList<>();
+        /** The shipping country is none of these (an order without shipping address does not match). */
+        private List<String> shipToCountryNotIn = new ArrayList<>();
+        /** A line's SKU is one of these. */
+        private List<String> skuIn = new ArrayList<>();
+
+        public String getName() { return name; }
+        public void setName(String name) { this.name = name; }
+        public Map<String, java.math.BigDecimal> getTotalAbove() { return totalAbove; }
+        public void setTotalAbove(Map<String, java.math.BigDecimal> v) { this.totalAbove = v; }
+        public List<String> getShipToCountryIn() { return shipToCountryIn; }
+        public void setShipToCountryIn(List<String> v) { this.shipToCountryIn = v; }
+        public List<String> getShipToCountryNotIn() { return shipToCountryNotIn; }
+        public void setShipToCountryNotIn(List<String> v) { this.shipToCountryNotIn = v; }
+        public List<String> getSkuIn() { return skuIn; }
+        public void setSkuIn(List<String> v) { this.skuIn = v; }
+    }
 
     /** The company's ERP: where released orders become confirmed sales orders with reserved stock. */
     public static class Erp {

@@ -10,8 +10,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Reads an order's gate state from the last-value queue orderflow.gate.state (browsing, so the state stays there).
- * Writing is a plain send to that queue with the orderKey property, done by the gate route inside the consumer's
- * transaction: the new state and the event's other effects commit together.
+ * Writing is a plain send of {@link #toJson} to that queue with the orderKey property, done by the gate route (step
+ * save-gate-state) inside the consumer's transaction: the new state and the event's other effects commit together.
  */
 @Component("gateStateStore")
 public class GateStateStore {
@@ -49,7 +49,8 @@ public class GateStateStore {
         });
     }
 
-    public String write(GateState state) {
+    /** The state as stored (JSON); the route sends it to orderflow.gate.state. */
+    public String toJson(GateState state) {
         try {
             return mapper.writeValueAsString(state);
         } catch (IOException e) {

@@ -55,6 +55,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "orderflow.data-dir=target/test-data/gate-${random.uuid}", "spring.artemis.embedded.server-id=5",
         "orderflow.gate.recheck-interval=1s", "orderflow.gate.unpaid-deadline=8s", "orderflow.gate.unpaid-action=cancel",
         "orderflow.gate.payment-methods.bogus.authorized-counts=true",
+        "orderflow.gate.review-rules[0].name=gift-cards", "orderflow.gate.review-rules[0].sku-in=GIFT-100",
         "orderflow.channels.test-shopify.api.access-token=shpat_test_token",
         "orderflow.channels.test-woo.api.consumer-key=ck_test", "orderflow.channels.test-woo.api.consumer-secret=cs_test"})
 @ActiveProfiles("test")
@@ -337,6 +338,87 @@ class PaymentGateTest {
         assertThat(gate.browse("orderflow.notify.requests", key(id))).singleElement()
                 .satisfies(m -> assertThat(body(m).get("template").asText()).isEqualTo("order-cancelled-unpaid"));
         assertThat(gate.browse("orderflow.release", key(id))).isEmpty();
+    }
+
+    // ---- review rules and an operator's approval ------------------------------------------------------------------
+
+    @Test
+    void aReviewRuleParksAPaidOrderOnceAndAnApprovalGivenTwiceReleasesItOnce() throws Exception {
+        String id = nextId();
+        ObjectNode order = shopifyOrder(id, "paid", "2026-11-28T10:00:00Z", 1, "100.00", "100.00");
+        ((ObjectNode) order.get("line_items").get(0)).put("sku", "GIFT-100");
+        assertOk(gate.postShopify(order, "orders/create"));
+        assertOk(gate.postShopify(order, "orders/paid"));
+        gate.awaitQuiet();
+
+        assertThat(gate.browse("orderflow.release", key(id))).isEmpty();
+        List<TextMessage> parked = gate.browse("orderflow.review", key(id));
+        assertThat(parked).singleElement().satisfies(m -> {
+            assertThat(m.getStringProperty("orderflowReason")).contains("review rule gift-cards");
+            assertThat(m.getStringProperty("orderflowReviewRule")).isEqualTo("gift-cards");
+        });
+        assertThat(gate.state(key(id)).get("reviewRule").asText()).isEqualTo("gift-cards");
+
+        assertThat(approve(key(id), null).statusCode()).isEqualTo(401);
+        // Twice, back to back: whichever the gate decides second finds the order released.
+        var first = approve(key(id), "admin:test-admin-password");
+        var second = approve(key(id), "admin:test-admin-password");
+        assertThat(first.statusCode()).isEqualTo(202);
+        assertThat(second.statusCode()).isIn(202, 409);
+        for (var answer : List.of(first, second)) {
+            assertThat(answer.headers().map().keySet()).noneMatch(h -> h.equalsIgnoreCase("X-Echo-Probe")
+                    || h.equalsIgnoreCase("Authorization") || h.equalsIgnoreCase("orderKey"));
+            assertThat(answer.body()).doesNotContain("echo-probe-value").doesNotContain("test-admin-password");
+        }
+        gate.awaitQuiet();
+
+        assertThat(gate.browse("orderflow.release", key(id))).singleElement().satisfies(m -> assertThat(
+                m.getStringProperty("orderflowReleaseReason")).startsWith("approved by an operator (parked: review rule gift-cards"));
+        assertThat(gate.state(key(id)).get("approvedAt").asLong()).isPositive();
+        assertThat(approve(key(id), "admin:test-admin-password").statusCode()).isEqualTo(409);
+
+        // Replaying the parked event now changes nothing: released, not parked again.
+        var replay = io.orderflow.support.Webhooks.post(port, "/admin/review/replay?messageId="
+                + java.net.URLEncoder.encode(parked.get(0).getJMSMessageID(), java.nio.charset.StandardCharsets.UTF_8),
+                new byte[0], basic("admin:test-admin-password"));
+        assertThat(GateTestSupport.read(replay.body().getBytes()).get("replayed").asInt()).isEqualTo(1);
+        gate.awaitQuiet();
+        assertThat(gate.browse("orderflow.review", key(id))).isEmpty();
+        assertThat(gate.browse("orderflow.release", key(id))).hasSize(1);
+    }
+
+    @Test
+    void anOperatorAcceptsAnAmountMismatchAndTheOrderIsReleasedOnce() throws Exception {
+        String id = nextId();
+        assertOk(gate.postShopify(shopifyOrder(id, "pending", "2026-11-28T10:00:00Z", 1, "20.00", "20.00"), "orders/create"));
+        assertOk(gate.postStripe(stripeEvent("payment_intent.succeeded", id, "pi_" + id, 2500, "USD", now())));
+        gate.awaitQuiet();
+        assertThat(gate.browse("orderflow.review", key(id))).singleElement().satisfies(m ->
+                assertThat(m.getStringProperty("orderflowReason")).contains("amount mismatch"));
+        assertThat(approve("test-shopify:404404", "admin:test-admin-password").statusCode()).isEqualTo(404);
+
+        assertThat(approve(key(id), "admin:test-admin-password").statusCode()).isEqualTo(202);
+        gate.awaitQuiet();
+        assertThat(approve(key(id), "admin:test-admin-password").statusCode()).isEqualTo(409);
+        gate.awaitQuiet();
+
+        List<TextMessage> released = gate.browse("orderflow.release", key(id));
+        assertThat(released).singleElement().satisfies(m -> {
+            assertThat(m.getStringProperty("orderflowReleaseReason")).startsWith("approved by an operator (parked: amount mismatch");
+            // The gateway did not confirm the total: no paid amount for the ERP's total check.
+            assertThat(m.getStringProperty("orderflowPaidAmount")).isNull();
+        });
+    }
+
+    private java.net.http.HttpResponse<String> approve(String orderKey, String credentials) {
+        java.util.Map<String, String> headers = new java.util.HashMap<>(credentials == null ? java.util.Map.of() : basic(credentials));
+        headers.put("X-Echo-Probe", "echo-probe-value");
+        return io.orderflow.support.Webhooks.post(port, "/admin/orders/" + orderKey + "/approve", new byte[0], headers);
+    }
+
+    private static java.util.Map<String, String> basic(String credentials) {
+        return java.util.Map.of("Authorization", "Basic " + java.util.Base64.getEncoder()
+                .encodeToString(credentials.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     // ---- out of order: every order of arrival gives the same outcome, duplicates included -------------------
