@@ -21,7 +21,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.orderflow.config.OrderflowProperties;
 import io.orderflow.config.OrderflowProperties.Channel;
-import io.orderflow.config.OrderflowProperties.ChannelType;
 import io.orderflow.intake.HmacSignatures;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.core.env.Environment;
@@ -55,7 +54,7 @@ public class SimulatedShop {
     /** Places a demo order in the channel's shop and delivers its creation webhook to orderflow. */
     public Map<String, Object> placeOrder(String channelId, boolean paid) throws IOException, InterruptedException {
         Channel channel = channel(channelId);
-        boolean shopify = channel.getType() == ChannelType.shopify;
+        boolean shopify = "shopify".equals(channel.getType());
         long id = nextId.incrementAndGet();
         long number = id % 100_000;
         String now = OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
@@ -109,7 +108,7 @@ public class SimulatedShop {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
         String deliveryId = UUID.randomUUID().toString();
-        if (channel.getType() == ChannelType.shopify) {
+        if ("shopify".equals(channel.getType())) {
             request.header("X-Shopify-Topic", topic).header("X-Shopify-Hmac-Sha256", signature)
                     .header("X-Shopify-Shop-Domain", channelId + ".myshopify.com")
                     .header("X-Shopify-API-Version", "2026-04")
