@@ -82,6 +82,36 @@ public class SimulatedShop {
         return Optional.ofNullable(orders.get(channelId + ":" + id));
     }
 
+    /** Marks an order this simulated shop placed as cancelled (its order API answers so); false if unknown. */
+    public boolean cancel(String channelId, String id) {
+        String key = channelId + ":" + id;
+        String order = orders.get(key);
+        if (order == null) {
+            return false;
+        }
+        ObjectNode node = (ObjectNode) read(order);
+        String now = OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        if ("shopify".equals(channel(channelId).getType())) {
+            node.put("cancelled_at", now).put("cancel_reason", "declined").put("updated_at", now);
+        } else {
+            node.put("status", "cancelled").put("date_modified_gmt", now.substring(0, 19));
+        }
+        orders.put(key, node.toString());
+        return true;
+    }
+
+    public com.fasterxml.jackson.databind.JsonNode read(String json) {
+        try {
+            return mapper.readTree(json);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
     public void setStock(String channelId, String sku, long quantity) {
         stock.computeIfAbsent(channelId, c -> new ConcurrentHashMap<>()).put(sku, quantity);
     }

@@ -1,5 +1,6 @@
 package io.orderflow.shop.shopify;
 
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Locale;
 
@@ -7,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
 /**
  * The GraphQL Admin API order query, and its answer turned into the shape of Shopify's order webhooks (the REST
@@ -162,8 +164,18 @@ final class ShopifyOrderQuery {
         text(r, "phone", a.path("phone"));
     }
 
+    /**
+     * The amount of a MoneyBag as the webhooks write it: GraphQL's Decimal drops trailing zeros ("15.5"), the
+     * webhooks write two places ("15.50"); the payment gate compares a released order with later versions of it
+     * as text, so a fetched order must read exactly like the webhook of the same order.
+     */
     private static JsonNode money(JsonNode set) {
-        return set.path("shopMoney").path("amount");
+        JsonNode amount = set.path("shopMoney").path("amount");
+        if (!amount.isTextual() && !amount.isNumber()) {
+            return amount;
+        }
+        BigDecimal value = new BigDecimal(amount.asText());
+        return TextNode.valueOf((value.scale() < 2 ? value.setScale(2) : value).toPlainString());
     }
 
     /** Copies a text value (null stays null, absent stays absent). */
