@@ -18,11 +18,17 @@ import org.springframework.stereotype.Component;
 @Component("shopPlatforms")
 public class ShopPlatforms {
 
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+
     private final Map<String, ShopPlatform> byName;
 
     public ShopPlatforms(List<ShopPlatform> platforms) {
         Map<String, ShopPlatform> map = new TreeMap<>();
         for (ShopPlatform platform : platforms) {
+            if (platform.name() == null || !NAME.matcher(platform.name()).matches()) {
+                throw new IllegalStateException("shop platform " + platform.getClass().getName() + " is named '"
+                        + platform.name() + "': lower-case letters, digits and '-' (it names a mapping file)");
+            }
             ShopPlatform previous = map.put(platform.name(), platform);
             if (previous != null) {
                 throw new IllegalStateException("two shop platforms are named '" + platform.name() + "': "
