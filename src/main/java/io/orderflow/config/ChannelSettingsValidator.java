@@ -2,13 +2,15 @@ package io.orderflow.config;
 
 import java.util.Map;
 
+import io.orderflow.shop.ShopPlatforms;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.stereotype.Component;
 
 /**
- * Refuses to start with a channel that could accept unsigned webhooks or whose kind is unknown.
+ * Refuses to start with a channel that could accept unsigned webhooks or whose type names no shop platform (no
+ * {@link io.orderflow.shop.ShopPlatform} bean of that name: never a silent fallback to another platform).
  * Failing here stops the application before any HTTP endpoint opens.
  */
 @Component
@@ -18,9 +20,11 @@ public class ChannelSettingsValidator implements InitializingBean {
     private static final java.util.regex.Pattern CHANNEL_ID = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
     private final OrderflowProperties properties;
+    private final ShopPlatforms platforms;
 
-    public ChannelSettingsValidator(OrderflowProperties properties) {
+    public ChannelSettingsValidator(OrderflowProperties properties, ShopPlatforms platforms) {
         this.properties = properties;
+        this.platforms = platforms;
     }
 
     @Override
@@ -32,8 +36,14 @@ public class ChannelSettingsValidator implements InitializingBean {
                 throw new IllegalStateException("orderflow.channels." + id
                         + ": a channel id is lower-case letters, digits and '-' (it becomes part of every order key)");
             }
+            String known = String.join(", ", platforms.names());
             if (channel.getType() == null) {
-                throw new IllegalStateException("orderflow.channels." + id + ".type is missing (shopify or woocommerce)");
+                throw new IllegalStateException("orderflow.channels." + id + ".type is missing (a shop platform: " + known + ")");
+            }
+            if (platforms.find(channel.getType()).isEmpty()) {
+                throw new IllegalStateException("orderflow.channels." + id + ".type is '" + channel.getType()
+                        + "', which is no shop platform (known: " + known + "); a platform is a ShopPlatform bean of"
+                        + " that name (docs/integrator-guide.md, \"Adding a shop platform\")");
             }
             if (channel.getWebhookSecrets().isEmpty()
                     || channel.getWebhookSecrets().stream().anyMatch(s -> s == null || s.isBlank())) {

@@ -72,9 +72,10 @@ public class OrderflowProperties {
         public void setDefaultIdCacheSize(int v) { this.defaultIdCacheSize = v; }
     }
 
-    /** One shop: its kind, the secret(s) its webhooks are signed with, and its API. */
+    /** One shop: its platform, the secret(s) its webhooks are signed with, and its API. */
     public static class Channel {
-        private ChannelType type;
+        /** The shop platform: the name of a ShopPlatform bean (checked at start-up; lower-cased). */
+        private String type;
         /** One secret, or two while a secret is being rotated (old and new both verify). */
         private List<String> webhookSecrets = new ArrayList<>();
         private final Api api = new Api();
@@ -82,8 +83,10 @@ public class OrderflowProperties {
         private final ErpCharges erp = new ErpCharges();
         private final ChannelStock stock = new ChannelStock();
 
-        public ChannelType getType() { return type; }
-        public void setType(ChannelType type) { this.type = type; }
+        public String getType() { return type; }
+        public void setType(String type) {
+            this.type = type == null || type.isBlank() ? null : type.trim().toLowerCase(java.util.Locale.ROOT);
+        }
         public List<String> getWebhookSecrets() { return webhookSecrets; }
         public void setWebhookSecrets(List<String> webhookSecrets) { this.webhookSecrets = webhookSecrets; }
         public Api getApi() { return api; }
@@ -96,18 +99,21 @@ public class OrderflowProperties {
         }
     }
 
-    /** The shop's own API, used by later stages (order re-fetch, stock and tracking write-back). */
+    /**
+     * The shop's own API (order re-fetch, cancel, stock and tracking write-back). Which settings a platform needs
+     * is documented on its ShopPlatform class (io.orderflow.shop.&lt;platform&gt;).
+     */
     public static class Api {
         private String baseUrl;
-        /** Shopify Admin API version used in request paths. */
+        /** API version, for platforms that put one in request paths. */
         private String version = "2025-10";
-        /** Shopify: X-Shopify-Access-Token. WooCommerce: consumer key (with consumerSecret). */
+        /** A token credential (platforms that authenticate with one); consumerKey/consumerSecret: a key pair. */
         private String accessToken;
         private String consumerKey;
         private String consumerSecret;
-        /** Shopify: the location whose "available" quantity orderflow sets (gid://shopify/Location/... or its number). */
+        /** The shop's stock location whose quantity orderflow sets (platforms whose stock is per location). */
         private String locationId;
-        /** Pushes of stock levels per second to this shop (Shopify standard plan: 2 requests/s, bucket 40). */
+        /** Requests per second of stock pushes to this shop (2 fits the strictest plan of the built-in platforms). */
         private int maxRequestsPerSecond = 2;
 
         public String getBaseUrl() { return baseUrl; }
@@ -128,8 +134,6 @@ public class OrderflowProperties {
         @Override
         public String toString() { return "Api[" + baseUrl + "]"; }
     }
-
-    public enum ChannelType { shopify, woocommerce }
 
     /** Where an order's shipping charges and discounts go in the ERP (docs/erp.md, "Money"). */
     public static class ErpCharges {
@@ -189,7 +193,7 @@ public class OrderflowProperties {
         private java.time.Duration unpaidDeadline = java.time.Duration.ofHours(72);
         /** review: park the order for a person; cancel: cancel it in the shop and tell the customer. */
         private UnpaidAction unpaidAction = UnpaidAction.review;
-        /** Per payment method (the canonical payment.method, e.g. "cod", "bacs", "shopify_payments"). */
+        /** Per payment method (the canonical payment.method, e.g. "cod", "bacs"). */
         private Map<String, MethodPolicy> paymentMethods = new LinkedHashMap<>();
         /** For every method not listed. */
         private MethodPolicy defaultPolicy = new MethodPolicy();

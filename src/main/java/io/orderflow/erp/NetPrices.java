@@ -15,7 +15,7 @@ import java.util.Map;
  * rates and signs round(rate × Σ net of that group). (Found against the real Tryton: one group for all lines of a
  * rate misses by a cent when a discount line is there.) Two things make that miss the customer's
  * total if the net prices are simply copied or divided out: a gross price divided by (1 + rate) and rounded per line,
- * and a shop that rounds tax per line (Shopify; WooCommerce unless it rounds at subtotal) while the ERP rounds per
+ * and a shop that rounds tax per line (most shops do, unless set to round at the subtotal) while the ERP rounds per
  * document — a 50-line order easily ends several cents apart. So, per rate, the net sum U is chosen first: the
  * amount at the currency's places closest to gross / (1 + rate) for which U + round(U × rate) is the customer's
  * gross for that rate exactly. Every line starts from its own net (prices excluding tax: the shop's net, unchanged;

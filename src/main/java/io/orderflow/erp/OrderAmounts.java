@@ -19,12 +19,12 @@ import io.orderflow.gate.Money;
  *
  * <p>Rules (docs/erp.md, "Money"):
  * <ul>
- * <li>a line with {@code netTotal} (WooCommerce) is net-based: net = netTotal, gross = net + taxes, the discount is
+ * <li>a line with {@code netTotal} (a shop that states net line totals) is net-based: net = netTotal, gross = net + taxes, the discount is
  * the difference to {@code netSubtotal} (plus its tax, when prices include tax);</li>
- * <li>otherwise (Shopify) the listed amount is quantity × unitPrice, the discount the sum of its allocations; when
+ * <li>otherwise (a shop that states unit prices and discount allocations) the listed amount is quantity × unitPrice, the discount the sum of its allocations; when
  * taxesIncluded the remainder is the gross and net = gross − taxes, else it is the net and gross = net + taxes;</li>
- * <li>a line's tax is the sum of its taxes, rounded half-up to the currency's places (WooCommerce states each
- * tax with more places, its line total to the cent);</li>
+ * <li>a line's tax is the sum of its taxes, rounded half-up to the currency's places (some shops state each
+ * tax with more places, the line total to the cent);</li>
  * <li>a tax's rate is its {@code rate} (fraction), else {@code ratePercent} / 100, else inferred from the line as
  * tax / net to 4 places (an untaxed line has no rate);</li>
  * <li>a shipping line of 0.00 (free shipping) is no charge and is left out;</li>
@@ -82,7 +82,7 @@ public record OrderAmounts(String currency, int scale, boolean taxesIncluded, Li
             JsonNode before = t.path("amountBeforeDiscounts");
             taxBeforeDiscounts = taxBeforeDiscounts.add(before.isTextual() && !before.asText().isBlank() ? money(before) : amount);
         }
-        // A line's tax is charged to the cent; WooCommerce's per-tax figures carry more places ("4.845").
+        // A line's tax is charged to the cent; some shops' per-tax figures carry more places ("4.845").
         tax = tax.setScale(scale, RoundingMode.HALF_UP);
         taxBeforeDiscounts = taxBeforeDiscounts.setScale(scale, RoundingMode.HALF_UP);
         BigDecimal listed;

@@ -27,7 +27,7 @@ public final class HmacSignatures {
 
     /**
      * True when {@code base64Signature} is the base64 HMAC-SHA256 of {@code body} under any of {@code secrets}
-     * (Shopify's X-Shopify-Hmac-Sha256 and WooCommerce's X-WC-Webhook-Signature). Every secret is tried, so the
+     * (the default webhook signature of a shop platform). Every secret is tried, so the
      * time taken does not reveal which one matched.
      */
     public static boolean matchesBase64(byte[] body, String base64Signature, List<String> secrets) {

@@ -21,7 +21,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.orderflow.config.OrderflowProperties;
 import io.orderflow.config.OrderflowProperties.Channel;
-import io.orderflow.config.OrderflowProperties.ChannelType;
 import io.orderflow.intake.HmacSignatures;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.core.env.Environment;
@@ -55,7 +54,7 @@ public class SimulatedShop {
     /** Places a demo order in the channel's shop and delivers its creation webhook to orderflow. */
     public Map<String, Object> placeOrder(String channelId, boolean paid) throws IOException, InterruptedException {
         Channel channel = channel(channelId);
-        boolean shopify = channel.getType() == ChannelType.shopify;
+        boolean shopify = "shopify".equals(channel.getType());
         long id = nextId.incrementAndGet();
         long number = id % 100_000;
         String now = OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
@@ -81,6 +80,36 @@ public class SimulatedShop {
     /** The shop API's view of an order, if this simulated shop placed it. */
     public Optional<String> order(String channelId, String id) {
         return Optional.ofNullable(orders.get(channelId + ":" + id));
+    }
+
+    /** Marks an order this simulated shop placed as cancelled (its order API answers so); false if unknown. */
+    public boolean cancel(String channelId, String id) {
+        String key = channelId + ":" + id;
+        String order = orders.get(key);
+        if (order == null) {
+            return false;
+        }
+        ObjectNode node = (ObjectNode) read(order);
+        String now = OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        if ("shopify".equals(channel(channelId).getType())) {
+            node.put("cancelled_at", now).put("cancel_reason", "declined").put("updated_at", now);
+        } else {
+            node.put("status", "cancelled").put("date_modified_gmt", now.substring(0, 19));
+        }
+        orders.put(key, node.toString());
+        return true;
+    }
+
+    public com.fasterxml.jackson.databind.JsonNode read(String json) {
+        try {
+            return mapper.readTree(json);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    public ObjectMapper mapper() {
+        return mapper;
     }
 
     public void setStock(String channelId, String sku, long quantity) {
@@ -109,7 +138,7 @@ public class SimulatedShop {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
         String deliveryId = UUID.randomUUID().toString();
-        if (channel.getType() == ChannelType.shopify) {
+        if ("shopify".equals(channel.getType())) {
             request.header("X-Shopify-Topic", topic).header("X-Shopify-Hmac-Sha256", signature)
                     .header("X-Shopify-Shop-Domain", channelId + ".myshopify.com")
                     .header("X-Shopify-API-Version", "2026-04")

@@ -20,13 +20,13 @@ import org.springframework.web.bind.annotation.RestController;
  * HTTP face of {@link SimulatedShop} (profile sim):
  * <ul>
  * <li>{@code POST /sim/shop/{channel}/orders[?paid=true]}: a customer checks out; the shop sends its signed webhook;</li>
- * <li>{@code GET /sim/shopify/{channel}/admin/api/{version}/orders/{id}.json} with {@code X-Shopify-Access-Token}:
- * Shopify's Admin REST order, {@code {"order": {...}}};</li>
+ * <li>{@code POST /sim/shopify/{channel}/admin/api/{version}/graphql.json} with {@code X-Shopify-Access-Token}:
+ * Shopify's GraphQL Admin API ({@code order(id:)}, {@code orderCancel}, and the stock calls below);</li>
  * <li>{@code GET /sim/woocommerce/{channel}/wp-json/wc/v3/orders/{id}} with Basic consumer key/secret: the
  * WooCommerce REST order.</li>
  * </ul>
  * <li>stock, as orderflow pushes it: WooCommerce {@code GET .../products?sku=} and {@code PUT .../products/{id}};
- * Shopify {@code POST .../graphql.json} (productVariants by SKU, inventorySetQuantities);
+ * Shopify {@code productVariants} by SKU and {@code inventorySetQuantities};
  * {@code GET /sim/shop/{channel}/stock} shows what arrived.</li>
  * Authentication and error shapes follow the real APIs (401 without credentials, 404 unknown order).
  */
@@ -44,17 +44,6 @@ public class SimulatedShopController {
     public Map<String, Object> placeOrder(@PathVariable String channel,
             @RequestParam(defaultValue = "false") boolean paid) throws IOException, InterruptedException {
         return shop.placeOrder(channel, paid);
-    }
-
-    @GetMapping(path = "/sim/shopify/{channel}/admin/api/{version}/orders/{id}.json", produces = MediaType.APPLICATION_JSON_VALUE)
-    public ResponseEntity<String> shopifyOrder(@PathVariable String channel, @PathVariable String id,
-            @RequestHeader(name = "X-Shopify-Access-Token", required = false) String token) {
-        Channel settings = shop.channel(channel);
-        if (token == null || !token.equals(settings.getApi().getAccessToken())) {
-            return ResponseEntity.status(401).body("{\"errors\":\"[API] Invalid API key or access token (unrecognized login or wrong password)\"}");
-        }
-        return shop.order(channel, id).map(order -> ResponseEntity.ok("{\"order\":" + order + "}"))
-                .orElse(ResponseEntity.status(404).body("{\"errors\":\"Not Found\"}"));
     }
 
     @GetMapping(path = "/sim/shop/{channel}/stock", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -81,20 +70,44 @@ public class SimulatedShopController {
         return "{\"id\":" + id + "}";
     }
 
+    /**
+     * Shopify's GraphQL Admin API, the calls orderflow makes: {@code order(id:)} (the order in GraphQL's shape, or
+     * {@code null}), {@code orderCancel} (a job; the order is marked cancelled), {@code productVariants} by SKU and
+     * {@code inventorySetQuantities} (stock). 401 without the channel's access token, as Shopify answers.
+     */
     @PostMapping(path = "/sim/shopify/{channel}/admin/api/{version}/graphql.json", produces = MediaType.APPLICATION_JSON_VALUE)
-    public String shopifyGraphql(@PathVariable String channel,
+    public ResponseEntity<String> shopifyGraphql(@PathVariable String channel,
+            @RequestHeader(name = "X-Shopify-Access-Token", required = false) String token,
             @org.springframework.web.bind.annotation.RequestBody com.fasterxml.jackson.databind.JsonNode body) {
+        Channel settings = shop.channel(channel);
+        if (token == null || !token.equals(settings.getApi().getAccessToken())) {
+            return ResponseEntity.status(401).body("{\"errors\":\"[API] Invalid API key or access token (unrecognized login or wrong password)\"}");
+        }
+        String query = body.path("query").asText();
         com.fasterxml.jackson.databind.JsonNode variables = body.path("variables");
+        if (query.contains("orderCancel(")) {
+            String id = variables.path("orderId").asText().replace("gid://shopify/Order/", "");
+            if (!shop.cancel(channel, id)) {
+                return ResponseEntity.ok("{\"data\":{\"orderCancel\":{\"job\":null,\"orderCancelUserErrors\":"
+                        + "[{\"field\":[\"orderId\"],\"message\":\"Order does not exist\",\"code\":\"NOT_FOUND\"}]}}}");
+            }
+            return ResponseEntity.ok(SimulatedShopifyGraphql.cancelAnswer(shop.mapper()).toString());
+        }
+        if (query.contains("order(id:")) {
+            String id = variables.path("id").asText().replace("gid://shopify/Order/", "");
+            return ResponseEntity.ok(SimulatedShopifyGraphql.orderAnswer(shop.order(channel, id)
+                    .map(shop::read).orElse(null), shop.mapper()).toString());
+        }
         if (variables.has("q")) {
             String sku = variables.path("q").asText().replaceFirst("^sku:", "");
-            return "{\"data\":{\"productVariants\":{\"nodes\":[{\"inventoryItem\":{\"id\":\"gid://shopify/InventoryItem/"
-                    + sku.replace("\"", "") + "\"}}]}}}";
+            return ResponseEntity.ok("{\"data\":{\"productVariants\":{\"nodes\":[{\"inventoryItem\":{\"id\":\"gid://shopify/InventoryItem/"
+                    + sku.replace("\"", "") + "\"}}]}}}");
         }
         for (com.fasterxml.jackson.databind.JsonNode q : variables.path("input").path("quantities")) {
             shop.setStock(channel, q.path("inventoryItemId").asText().replace("gid://shopify/InventoryItem/", ""),
                     q.path("quantity").asLong());
         }
-        return "{\"data\":{\"inventorySetQuantities\":{\"userErrors\":[]}}}";
+        return ResponseEntity.ok("{\"data\":{\"inventorySetQuantities\":{\"userErrors\":[]}}}");
     }
 
     @GetMapping(path = "/sim/woocommerce/{channel}/wp-json/wc/v3/orders/{id}", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -29,6 +29,15 @@ class ChannelSettingsValidatorTest {
     }
 
     @Test
+    void startUpIsRefusedForAChannelWhoseTypeNamesNoShopPlatform() {
+        // Never a silent fallback to another platform: a type without a ShopPlatform bean stops the start-up.
+        assertThatThrownBy(() -> start("orderflow.channels.shop-e.type=magento",
+                "orderflow.channels.shop-e.webhook-secrets[0]=s3cret"))
+                .hasStackTraceContaining("orderflow.channels.shop-e.type is 'magento', which is no shop platform"
+                        + " (known: shopify, woocommerce)");
+    }
+
+    @Test
     void startUpIsRefusedForAnUnknownStockSource() {
         assertThatThrownBy(() -> start("orderflow.channels.shop-d.type=shopify",
                 "orderflow.channels.shop-d.webhook-secrets[0]=s3cret", "orderflow.channels.shop-d.stock.source=warehouse-2"))

@@ -36,9 +36,7 @@ class GateRestartTest {
     void anOrderWaitingForPaymentIsReCheckedAndReleasedOnceAfterARestart() throws Exception {
         shop.start();
         String id = "7200000000001";
-        String path = "/admin/api/2025-10/orders/" + id + ".json";
-        shop.stubFor(get(urlEqualTo(path)).willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                .withBody("{\"order\":" + shopifyOrder(id, "pending", "2026-11-28T10:00:00Z", 1, "20.00", "20.00") + "}")));
+        shop.stubFor(GateTestSupport.shopifyOrderStub(id, shopifyOrder(id, "pending", "2026-11-28T10:00:00Z", 1, "20.00", "20.00")));
 
         try (ConfigurableApplicationContext first = start()) {
             GateTestSupport gate = support(first);
@@ -49,8 +47,7 @@ class GateRestartTest {
         }
 
         // Paid in the shop while orderflow was down (no webhook reached it).
-        shop.stubFor(get(urlEqualTo(path)).willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                .withBody("{\"order\":" + shopifyOrder(id, "paid", "2026-11-28T10:20:00Z", 1, "20.00", "20.00") + "}")));
+        shop.stubFor(GateTestSupport.shopifyOrderStub(id, shopifyOrder(id, "paid", "2026-11-28T10:20:00Z", 1, "20.00", "20.00")));
 
         try (ConfigurableApplicationContext second = start()) {
             GateTestSupport gate = support(second);
@@ -59,7 +56,7 @@ class GateRestartTest {
             gate.awaitQuiet();
             assertThat(gate.browse("orderflow.release", "test-shopify:" + id)).hasSize(1);
             assertThat(gate.broker.queue("orderflow.order.events").getScheduledCount()).isZero();
-            shop.verify(getRequestedFor(urlEqualTo(path)));
+            shop.verify(GateTestSupport.orderQueryFor(id));
         }
     }
 

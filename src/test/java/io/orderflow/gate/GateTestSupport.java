@@ -55,6 +55,36 @@ class GateTestSupport {
         return order;
     }
 
+    /** Shopify's GraphQL Admin API path the order, cancel and stock calls go to (api.version 2025-10). */
+    static final String SHOPIFY_GRAPHQL = "/admin/api/2025-10/graphql.json";
+
+    /** Shopify's GraphQL answer to {@code order(id:)} for this order (its webhook shape), in GraphQL's own shape. */
+    static String shopifyOrderAnswer(JsonNode restOrder) {
+        return io.orderflow.simulator.SimulatedShopifyGraphql.orderAnswer(restOrder, JSON).toString();
+    }
+
+    /** WireMock: the GraphQL {@code order} query for this order id. */
+    static com.github.tomakehurst.wiremock.matching.RequestPatternBuilder orderQueryFor(String id) {
+        return com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
+                        com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo(SHOPIFY_GRAPHQL))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath("$.query",
+                        com.github.tomakehurst.wiremock.client.WireMock.containing("order(id:")))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath("$.variables.id",
+                        com.github.tomakehurst.wiremock.client.WireMock.equalTo("gid://shopify/Order/" + id)));
+    }
+
+    /** WireMock stub: the shop answers the order query for this id with this (webhook-shaped) order. */
+    static com.github.tomakehurst.wiremock.client.MappingBuilder shopifyOrderStub(String id, JsonNode restOrder) {
+        return com.github.tomakehurst.wiremock.client.WireMock.post(
+                        com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo(SHOPIFY_GRAPHQL))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath("$.query",
+                        com.github.tomakehurst.wiremock.client.WireMock.containing("order(id:")))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath("$.variables.id",
+                        com.github.tomakehurst.wiremock.client.WireMock.equalTo("gid://shopify/Order/" + id)))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200)
+                        .withHeader("Content-Type", "application/json").withBody(shopifyOrderAnswer(restOrder)));
+    }
+
     static ObjectNode wooOrder(String id, String status, String modifiedGmt, String paymentMethod, String total) {
         ObjectNode order = (ObjectNode) read(fixture("woocommerce-order-created.json"));
         order.put("id", Long.parseLong(id)).put("status", status).put("date_modified_gmt", modifiedGmt)

@@ -11,7 +11,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlMatching;
 import static io.orderflow.gate.GateTestSupport.assertOk;
 import static io.orderflow.gate.GateTestSupport.body;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static io.orderflow.gate.GateTestSupport.chargeRefunded;
+import static io.orderflow.gate.GateTestSupport.orderQueryFor;
+import static io.orderflow.gate.GateTestSupport.shopifyOrderStub;
 import static io.orderflow.gate.GateTestSupport.shopifyOrder;
 import static io.orderflow.gate.GateTestSupport.stripeEvent;
 import static io.orderflow.gate.GateTestSupport.wooOrder;
@@ -92,12 +96,15 @@ class PaymentGateTest {
     @BeforeEach
     void setUp() {
         gate = new GateTestSupport(port, jms, new Broker(embeddedBroker));
-        // The shop knows no order unless a test says so; cancelling succeeds (Shopify's 200 answer shape).
-        SHOP.stubFor(get(urlMatching("/admin/api/.*/orders/.*\\.json")).atPriority(10)
-                .willReturn(aResponse().withStatus(404).withBody("{\"errors\":\"Not Found\"}")));
-        SHOP.stubFor(post(urlMatching("/admin/api/.*/orders/.*/cancel\\.json")).atPriority(10)
+        // The shop knows no order unless a test says so (GraphQL: order null); cancelling succeeds (orderCancel's
+        // answer: an asynchronous job, no user errors).
+        SHOP.stubFor(post(urlEqualTo(GateTestSupport.SHOPIFY_GRAPHQL)).atPriority(10)
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                        .withBody("{\"order\":{\"id\":1,\"cancelled_at\":\"2026-11-28T10:00:00Z\"}}")));
+                        .withBody(GateTestSupport.shopifyOrderAnswer(null))));
+        SHOP.stubFor(post(urlEqualTo(GateTestSupport.SHOPIFY_GRAPHQL)).atPriority(9)
+                .withRequestBody(matchingJsonPath("$.query", containing("orderCancel(")))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody(io.orderflow.simulator.SimulatedShopifyGraphql.cancelAnswer(GateTestSupport.JSON).toString())));
     }
 
     @Test
@@ -142,16 +149,13 @@ class PaymentGateTest {
     @Test
     void aPaymentBeforeItsOrderFetchesTheOrderFromTheShopApiAndProceeds() throws Exception {
         String id = nextId();
-        SHOP.stubFor(get(urlEqualTo("/admin/api/2025-10/orders/" + id + ".json")).atPriority(1)
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(
-                        "{\"order\":" + shopifyOrder(id, "pending", "2026-11-28T10:00:00Z", 1, "15.50", "15.50") + "}")));
+        SHOP.stubFor(shopifyOrderStub(id, shopifyOrder(id, "pending", "2026-11-28T10:00:00Z", 1, "15.50", "15.50")).atPriority(1));
 
         assertOk(gate.postStripe(stripeEvent("payment_intent.succeeded", id, "pi_" + id, 1550, "USD", now())));
         gate.awaitQuiet();
 
         assertThat(gate.browse("orderflow.release", key(id))).hasSize(1);
-        SHOP.verify(getRequestedFor(urlEqualTo("/admin/api/2025-10/orders/" + id + ".json"))
-                .withHeader("X-Shopify-Access-Token", equalTo("shpat_test_token")));
+        SHOP.verify(orderQueryFor(id).withHeader("X-Shopify-Access-Token", equalTo("shpat_test_token")));
         // The order webhook arriving afterwards changes nothing.
         assertOk(gate.postShopify(shopifyOrder(id, "pending", "2026-11-28T10:00:00Z", 1, "15.50", "15.50"), "orders/create"));
         gate.awaitQuiet();
@@ -323,18 +327,21 @@ class PaymentGateTest {
     @Test
     void anOrderStillUnpaidAtTheDeadlineIsCancelledInTheShopAndTheCustomerIsTold() throws Exception {
         String id = nextId();
-        String path = "/admin/api/2025-10/orders/" + id + ".json";
         ObjectNode order = shopifyOrder(id, "pending", "2026-11-28T10:00:00Z", 1, "20.00", "20.00");
-        SHOP.stubFor(get(urlEqualTo(path)).atPriority(1).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody("{\"order\":" + order + "}")));
+        SHOP.stubFor(shopifyOrderStub(id, order).atPriority(1));
         assertOk(gate.postShopify(order, "orders/create"));
 
         gate.awaitState(key(id), s -> "cancelled-unpaid".equals(s.path("closed").asText()));
 
-        SHOP.verify(postRequestedFor(urlEqualTo("/admin/api/2025-10/orders/" + id + "/cancel.json"))
+        // orderCancel, as Shopify's GraphQL Admin API takes it: declined, restocked, no e-mail from Shopify (orderflow
+        // tells the customer), whatever was captured back to where it came from.
+        SHOP.verify(1, postRequestedFor(urlEqualTo(GateTestSupport.SHOPIFY_GRAPHQL))
                 .withHeader("X-Shopify-Access-Token", equalTo("shpat_test_token"))
-                .withRequestBody(equalToJson("{\"reason\":\"declined\",\"email\":false,\"restock\":true}")));
-        assertThat(SHOP.findAll(getRequestedFor(urlEqualTo(path))).size()).isGreaterThanOrEqualTo(1);
+                .withRequestBody(matchingJsonPath("$.query", containing("orderCancel(")))
+                .withRequestBody(equalToJson("{\"variables\":{\"orderId\":\"gid://shopify/Order/" + id + "\","
+                        + "\"reason\":\"DECLINED\",\"restock\":true,\"notifyCustomer\":false,"
+                        + "\"refundMethod\":{\"originalPaymentMethodsRefund\":true}}}", true, true)));
+        assertThat(SHOP.findAll(orderQueryFor(id)).size()).isGreaterThanOrEqualTo(1);
         assertThat(gate.browse("orderflow.notify.requests", key(id))).singleElement()
                 .satisfies(m -> assertThat(body(m).get("template").asText()).isEqualTo("order-cancelled-unpaid"));
         assertThat(gate.browse("orderflow.release", key(id))).isEmpty();
@@ -483,9 +490,8 @@ class PaymentGateTest {
     }
 
     private void stubShopOrder(String id, String financialStatus) {
-        SHOP.stubFor(get(urlEqualTo("/admin/api/2025-10/orders/" + id + ".json")).atPriority(1)
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(
-                        "{\"order\":" + shopifyOrder(id, financialStatus, "2026-11-28T10:00:00Z", 1, "20.00", "20.00") + "}")));
+        SHOP.stubFor(shopifyOrderStub(id, shopifyOrder(id, financialStatus, "2026-11-28T10:00:00Z", 1, "20.00", "20.00"))
+                .atPriority(1));
     }
 
     static List<List<String>> permutations(List<String> items) {

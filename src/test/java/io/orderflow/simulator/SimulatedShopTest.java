@@ -86,13 +86,22 @@ class SimulatedShopTest {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(shopStock("demo-shopify", "SKU-1")).isNotNull().isLessThan(100));
 
-        String path = "/sim/shopify/demo-shopify/admin/api/2024-01/orders/" + placed.get("orderId").asText() + ".json";
-        HttpResponse<String> api = send(HttpRequest.newBuilder(uri(path)).header("X-Shopify-Access-Token", "shpat_demo_token"));
+        // The simulated shop's GraphQL Admin API: the order in GraphQL's shape, 401 without the token, null for an
+        // order it does not know.
+        String path = "/sim/shopify/demo-shopify/admin/api/2025-10/graphql.json";
+        String orderId = placed.get("orderId").asText();
+        java.util.function.Function<String, HttpRequest.Builder> orderQuery = id -> HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"query\":\"query($id: ID!) { order(id: $id) { id legacyResourceId } }\","
+                                + "\"variables\":{\"id\":\"gid://shopify/Order/" + id + "\"}}"));
+        HttpResponse<String> api = send(orderQuery.apply(orderId).header("X-Shopify-Access-Token", "shpat_demo_token"));
         assertThat(api.statusCode()).isEqualTo(200);
-        assertThat(json(api.body()).get("order").get("id").asText()).isEqualTo(placed.get("orderId").asText());
-        assertThat(send(HttpRequest.newBuilder(uri(path))).statusCode()).isEqualTo(401);
-        assertThat(send(HttpRequest.newBuilder(uri(path.replace(placed.get("orderId").asText(), "1")))
-                .header("X-Shopify-Access-Token", "shpat_demo_token")).statusCode()).isEqualTo(404);
+        assertThat(json(api.body()).at("/data/order/id").asText()).isEqualTo("gid://shopify/Order/" + orderId);
+        assertThat(json(api.body()).at("/data/order/legacyResourceId").asText()).isEqualTo(orderId);
+        assertThat(send(orderQuery.apply(orderId)).statusCode()).isEqualTo(401);
+        HttpResponse<String> unknown = send(orderQuery.apply("1").header("X-Shopify-Access-Token", "shpat_demo_token"));
+        assertThat(unknown.statusCode()).isEqualTo(200);
+        assertThat(json(unknown.body()).at("/data/order").isNull()).isTrue();
     }
 
     @Test

@@ -1,0 +1,141 @@
+package io.orderflow.shop;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.orderflow.intake.HmacSignatures;
+
+/**
+ * Everything orderflow knows about one kind of shop (one e-commerce platform). A channel's configured
+ * {@code type} names its platform; {@link ShopPlatforms} finds the platform bean of that name, and a channel whose
+ * type has no platform refuses start-up.
+ *
+ * <p>A platform lives in its own package ({@code io.orderflow.shop.<name>}) as one Spring bean implementing this
+ * interface, with one mapping beside it in {@code mappings/}: {@code <name>-order-to-canonical.jsonata} (with golden
+ * examples), which turns its order webhooks and the orders its {@link #fetchOrder} returns into the canonical
+ * order. Nothing else in orderflow names a platform: intake, normalise, payment gate and stock sync call these
+ * methods and pick the mapping by the name.
+ *
+ * <p>Groups of methods:
+ * <ul>
+ * <li>webhooks (intake, before anything is enqueued): {@link #signatureHeader}, {@link #signatureMatches} over the
+ * raw bytes, {@link #isPing}, {@link #topicHeader}, {@link #topicKind}, {@link #deliveryId};</li>
+ * <li>the order API (payment gate): {@link #fetchOrder} (the order as it is now), {@link #cancelOrder};</li>
+ * <li>stock (stock sync): {@link #setStock}, an absolute quantity per SKU;</li>
+ * <li>fulfilment and tracking write-back (the tracking stage, a later issue): {@link #supportsFulfilment},
+ * {@link #writeFulfilment} and {@link #updateTracking}; their defaults say the platform has none, so a platform
+ * written before that stage keeps compiling and the stage can refuse such a channel at start-up.</li>
+ * </ul>
+ * Failures follow orderflow's rules: a shop that is down or throttles throws {@link IOException} (the broker
+ * redelivers later); a shop that refuses orderflow's credentials or an order that cannot be handled throws
+ * {@link io.orderflow.review.UnprocessableEventException} (parked for review with the reason). Secrets are
+ * never part of an exception message or a log line.
+ */
+public interface ShopPlatform {
+
+    /** The platform's name: the channel {@code type}, the bean's name and the prefix of its mapping file. */
+    String name();
+
+    // ---------------------------------------------------------------------------------------------------- webhooks
+
+    /** The request header carrying the webhook's signature. */
+    String signatureHeader();
+
+    /**
+     * True when {@code signature} (the value of {@link #signatureHeader}) signs {@code rawBody} under one of the
+     * channel's secrets (one, or two during a rotation). Called before the body is parsed. Default: base64
+     * HMAC-SHA256 of the raw bytes, every secret tried, constant-time comparison.
+     */
+    default boolean signatureMatches(byte[] rawBody, String signature, List<String> secrets) {
+        return HmacSignatures.matchesBase64(rawBody, signature, secrets);
+    }
+
+    /**
+     * An unsigned request the platform sends when a webhook subscription is created and that must be answered 200
+     * without being enqueued. Only asked when the request has no signature. Default: the platform sends none.
+     */
+    default boolean isPing(WebhookRequest request) {
+        return false;
+    }
+
+    /** The request header naming the webhook's topic (the event type). */
+    String topicHeader();
+
+    /** What a topic means to orderflow. */
+    enum TopicKind {
+        /** A version of an order (created, paid, updated, cancelled, deleted...): enqueued and normalised. */
+        ORDER_EVENT,
+        /** Answered 200 "ignored" and counted, never enqueued. */
+        IGNORED
+    }
+
+    TopicKind topicKind(String topic);
+
+    /**
+     * The delivery's identity, used as the broker's duplicate ID: the same delivery repeated (the shop's retries)
+     * must give the same value, different events different values. It starts with the platform's name and the
+     * channel id, e.g. {@code <name>:<channel>:<the sender's delivery or event id>}; when the request names no
+     * delivery, {@link WebhookRequest#bodySha256()} stands in.
+     */
+    String deliveryId(WebhookRequest request, String channelId, String topic);
+
+    // --------------------------------------------------------------------------------------------------- order API
+
+    /**
+     * The order as the shop has it now, in the shape this platform's order webhooks carry (so the platform's one
+     * mapping maps it), or empty when the shop does not know the order.
+     */
+    Optional<JsonNode> fetchOrder(ShopChannel channel, String orderId) throws IOException, InterruptedException;
+
+    /** The topic under which a fetched order is handed to the mapping (the platform's "order updated"). */
+    String fetchedOrderTopic();
+
+    /**
+     * Cancels the order in the shop (unpaid past the payment deadline). Restocks its items and leaves telling the
+     * customer to orderflow (the shop sends no e-mail of its own).
+     */
+    void cancelOrder(ShopChannel channel, String orderId) throws IOException, InterruptedException;
+
+    // ------------------------------------------------------------------------------------------------------- stock
+
+    /**
+     * Sets the shop's stock of {@code sku} to {@code quantity} (absolute, so a repeat changes nothing).
+     *
+     * @return true when set; false when the shop does not sell that SKU or refused the value (the platform logs why)
+     */
+    boolean setStock(ShopChannel channel, String sku, long quantity) throws IOException, InterruptedException;
+
+    // ------------------------------------------------------------------------------ fulfilment and tracking write-back
+
+    /** One shipped package of an order: which lines, how many of each, and how to follow it. */
+    record Shipment(String orderId, List<ShippedLine> lines, String carrier, String trackingNumber, String trackingUrl,
+            boolean notifyCustomer) {
+    }
+
+    /** A line of the shop order ({@code lineId} as in the canonical order) and the quantity shipped in a package. */
+    record ShippedLine(String lineId, long quantity) {
+    }
+
+    /** Whether this platform writes fulfilments and tracking back to the shop. Default: no. */
+    default boolean supportsFulfilment() {
+        return false;
+    }
+
+    /**
+     * Marks the shipment's lines fulfilled in the shop with its tracking, once per package (the tracking stage keys
+     * it by order and package).
+     *
+     * @return the shop's id of the fulfilment, for later {@link #updateTracking} calls
+     */
+    default String writeFulfilment(ShopChannel channel, Shipment shipment) throws IOException, InterruptedException {
+        throw new UnsupportedOperationException("shop platform " + name() + " has no fulfilment write-back");
+    }
+
+    /** Changes the tracking of a fulfilment written before (a corrected number, a second carrier). */
+    default void updateTracking(ShopChannel channel, String fulfilmentId, Shipment shipment)
+            throws IOException, InterruptedException {
+        throw new UnsupportedOperationException("shop platform " + name() + " has no tracking write-back");
+    }
+}

@@ -1,0 +1,212 @@
+package io.orderflow.shop.shopify;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Optional;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.orderflow.review.UnprocessableEventException;
+import io.orderflow.shop.ShopChannel;
+import io.orderflow.shop.ShopHttp;
+import io.orderflow.shop.ShopPlatform;
+import io.orderflow.shop.WebhookRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Shopify (channel type {@code shopify}; mapping {@code mappings/shopify-order-to-canonical.jsonata}).
+ * <ul>
+ * <li>Webhooks: {@code X-Shopify-Hmac-Sha256} = base64 HMAC-SHA256 of the raw body under the app's client secret;
+ * topic in {@code X-Shopify-Topic}; order topics {@code orders/create}, {@code orders/paid}, {@code orders/updated},
+ * {@code orders/cancelled}; the delivery's identity is {@code shopify:<channel>:<topic>:<X-Shopify-Event-Id>}
+ * (topic included: one merchant action fires several topics with one event id; then {@code X-Shopify-Webhook-Id},
+ * then the body's SHA-256).</li>
+ * <li>Every API call is the GraphQL Admin API ({@code POST {base}/admin/api/{api.version}/graphql.json}, header
+ * {@code X-Shopify-Access-Token} = {@code api.access-token}; REST is legacy for new apps):
+ * <ul>
+ * <li>the order: {@code order(id: "gid://shopify/Order/<id>")}, turned into the webhook's shape
+ * ({@link ShopifyOrderQuery}); {@code null} = the shop does not know it;</li>
+ * <li>cancel: {@code orderCancel(orderId, reason: DECLINED, refundMethod: {originalPaymentMethodsRefund: true},
+ * restock: true, notifyCustomer: false, staffNote)}: an asynchronous job; {@code orderCancelUserErrors} park the
+ * event for review with Shopify's message (e.g. already cancelled);</li>
+ * <li>stock: {@code productVariants(query: "sku:...")} for the inventory item, then {@code inventorySetQuantities}
+ * ("available" at {@code api.location-id}).</li>
+ * </ul></li>
+ * <li>Rate limits: HTTP 429 and GraphQL {@code THROTTLED} (HTTP 200 with {@code errors[].extensions.code}). Stock
+ * pushes wait (1 s, 2 s) and try again, three times in all; order calls inside the payment gate give up at once
+ * with an IOException, so the broker redelivers later with back-off. HTTP 401/403 and {@code ACCESS_DENIED} park
+ * the event for review (credentials or scopes).</li>
+ * <li>Fulfilment write-back: not built (the interface's defaults); it will be {@code fulfillmentCreate} with
+ * {@code trackingInfo}.</li>
+ * </ul>
+ */
+@Component(ShopifyPlatform.NAME)
+public class ShopifyPlatform implements ShopPlatform {
+
+    public static final String NAME = "shopify";
+    static final Set<String> ORDER_TOPICS = Set.of("orders/create", "orders/paid", "orders/updated", "orders/cancelled");
+    private static final Logger LOG = LoggerFactory.getLogger(ShopifyPlatform.class);
+
+    static final String VARIANT_QUERY =
+            "query($q: String!) { productVariants(first: 1, query: $q) { nodes { inventoryItem { id } } } }";
+    static final String SET_QUANTITIES = "mutation($input: InventorySetQuantitiesInput!) { "
+            + "inventorySetQuantities(input: $input) { userErrors { field message } } }";
+    static final String CANCEL = "mutation OrderCancel($orderId: ID!, $reason: OrderCancelReason!, "
+            + "$refundMethod: OrderCancelRefundMethodInput!, $restock: Boolean!, $notifyCustomer: Boolean, $staffNote: String) { "
+            + "orderCancel(orderId: $orderId, reason: $reason, refundMethod: $refundMethod, restock: $restock, "
+            + "notifyCustomer: $notifyCustomer, staffNote: $staffNote) { "
+            + "job { id done } orderCancelUserErrors { field message code } } }";
+
+    private final ShopHttp http;
+    private final ObjectMapper mapper;
+
+    public ShopifyPlatform(ShopHttp http, ObjectMapper mapper) {
+        this.http = http;
+        this.mapper = mapper;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String signatureHeader() {
+        return "X-Shopify-Hmac-Sha256";
+    }
+
+    @Override
+    public String topicHeader() {
+        return "X-Shopify-Topic";
+    }
+
+    @Override
+    public TopicKind topicKind(String topic) {
+        return ORDER_TOPICS.contains(topic) ? TopicKind.ORDER_EVENT : TopicKind.IGNORED;
+    }
+
+    @Override
+    public String deliveryId(WebhookRequest request, String channelId, String topic) {
+        String eventId = request.firstSafeHeader("X-Shopify-Event-Id", "X-Shopify-Webhook-Id");
+        return NAME + ":" + channelId + ":" + topic + ":" + (eventId != null ? eventId : "sha256-" + request.bodySha256());
+    }
+
+    @Override
+    public Optional<JsonNode> fetchOrder(ShopChannel channel, String orderId) throws IOException, InterruptedException {
+        ObjectNode request = mapper.createObjectNode().put("query", ShopifyOrderQuery.QUERY);
+        request.putObject("variables").put("id", ShopifyOrderQuery.gid(orderId));
+        JsonNode order = orderApi(channel, request).at("/data/order");
+        if (!order.isObject()) {
+            return Optional.empty();
+        }
+        return Optional.of(ShopifyOrderQuery.toWebhookShape(order, mapper));
+    }
+
+    @Override
+    public String fetchedOrderTopic() {
+        return "orders/updated";
+    }
+
+    @Override
+    public void cancelOrder(ShopChannel channel, String orderId) throws IOException, InterruptedException {
+        ObjectNode request = mapper.createObjectNode().put("query", CANCEL);
+        ObjectNode variables = request.putObject("variables").put("orderId", ShopifyOrderQuery.gid(orderId))
+                .put("reason", "DECLINED").put("restock", true)
+                // orderflow tells the customer itself (notify stage), so Shopify's own e-mail is off.
+                .put("notifyCustomer", false)
+                .put("staffNote", "Cancelled by orderflow: unpaid past the payment deadline");
+        // Nothing is captured on an unpaid order; should anything be, it goes back where it came from.
+        variables.putObject("refundMethod").put("originalPaymentMethodsRefund", true);
+        JsonNode answer = orderApi(channel, request);
+        JsonNode userErrors = answer.at("/data/orderCancel/orderCancelUserErrors");
+        if (userErrors.isArray() && !userErrors.isEmpty()) {
+            throw new UnprocessableEventException("the shop refused to cancel the order: " + userErrors);
+        }
+        if (!answer.at("/data/orderCancel").isObject()) {
+            throw new IOException("the shop answered the cancellation without a result; retrying later");
+        }
+    }
+
+    @Override
+    public boolean setStock(ShopChannel channel, String sku, long quantity) throws IOException, InterruptedException {
+        ObjectNode lookup = mapper.createObjectNode().put("query", VARIANT_QUERY);
+        lookup.putObject("variables").put("q", "sku:" + sku);
+        JsonNode variant = pacedGraphql(channel, lookup);
+        String inventoryItem = variant.at("/data/productVariants/nodes/0/inventoryItem/id").asText(null);
+        if (inventoryItem == null) {
+            LOG.debug("SKU {} is not sold in shop {}: skipped", sku, channel.id());
+            return false;
+        }
+        String location = channel.api().getLocationId();
+        if (location == null || location.isBlank()) {
+            LOG.warn("Shop {} has no api.location-id: stock of {} not pushed", channel.id(), sku);
+            return false;
+        }
+        ObjectNode set = mapper.createObjectNode().put("query", SET_QUANTITIES);
+        ObjectNode input = set.putObject("variables").putObject("input")
+                .put("name", "available").put("reason", "correction").put("ignoreCompareQuantity", true);
+        input.putArray("quantities").addObject().put("inventoryItemId", inventoryItem)
+                .put("locationId", location.startsWith("gid://") ? location : "gid://shopify/Location/" + location)
+                .put("quantity", quantity);
+        JsonNode answer = pacedGraphql(channel, set);
+        JsonNode userErrors = answer.at("/data/inventorySetQuantities/userErrors");
+        if (userErrors.isArray() && !userErrors.isEmpty()) {
+            LOG.warn("Shop {} refused the stock of {}: {}", channel.id(), sku, userErrors);
+            return false;
+        }
+        return true;
+    }
+
+    private HttpRequest.Builder graphqlRequest(ShopChannel channel, JsonNode body) {
+        return HttpRequest.newBuilder(URI.create(channel.baseUrl() + "/admin/api/" + channel.api().getVersion() + "/graphql.json"))
+                .header("Content-Type", "application/json").header("Accept", "application/json")
+                .header("X-Shopify-Access-Token", String.valueOf(channel.api().getAccessToken()))
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+    }
+
+    /** An order API call (payment gate): no waiting; throttled or failed = IOException, refused = review. */
+    private JsonNode orderApi(ShopChannel channel, JsonNode body) throws IOException, InterruptedException {
+        ShopChannel.credential(channel.api().getAccessToken(), "access-token");
+        HttpResponse<String> response = http.send(channel, graphqlRequest(channel, body));
+        ShopHttp.checkOrderApiAnswer(channel, response.statusCode());
+        JsonNode answer = mapper.readTree(response.body());
+        for (JsonNode error : answer.path("errors")) {
+            String code = error.at("/extensions/code").asText();
+            if ("THROTTLED".equals(code)) {
+                throw new IOException("shop " + channel.id() + " is throttling (GraphQL THROTTLED); retrying later");
+            }
+            if ("ACCESS_DENIED".equals(code)) {
+                throw new UnprocessableEventException("the shop API refused orderflow's access: "
+                        + error.path("message").asText());
+            }
+        }
+        if (answer.path("errors").isArray() && !answer.path("errors").isEmpty() && answer.path("data").isMissingNode()) {
+            throw new IOException("the shop API answered with errors: " + answer.path("errors"));
+        }
+        return answer;
+    }
+
+    /** A stock call: paced by the shop's rate limit; THROTTLED waits 1 s, 2 s and tries again, three times in all. */
+    private JsonNode pacedGraphql(ShopChannel channel, JsonNode body) throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            JsonNode answer = mapper.readTree(http.sendPaced(channel, graphqlRequest(channel, body)).body());
+            boolean throttled = false;
+            for (JsonNode error : answer.path("errors")) {
+                throttled |= "THROTTLED".equals(error.at("/extensions/code").asText());
+            }
+            if (!throttled) {
+                return answer;
+            }
+            if (attempt >= 3) {
+                throw new IOException("shop " + channel.id() + " keeps throttling (GraphQL THROTTLED)");
+            }
+            Thread.sleep(1_000L * attempt);
+        }
+    }
+}
