@@ -19,7 +19,7 @@ import org.springframework.stereotype.Component;
  * Verifies a payment gateway webhook (route {@code intake-payment-webhook}) and describes it in headers, like
  * {@link ShopWebhookVerifier} does for shops: unknown provider 404; signature 401 (Stripe: {@link StripeSignature});
  * not a JSON event with {@code id} and {@code type} 400; event types orderflow does not handle "ignored".
- * The delivery identity ({@code _AMQ_DUPL_ID}) is {@code stripe:<provider>:<type>:<event id>}: Stripe retries an event
+ * The delivery identity ({@code orderflowDeliveryId}, the broker duplicate id the route sends it with) is {@code stripe:<provider>:<type>:<event id>}: Stripe retries an event
  * for up to 3 days with the same id.
  *
  * <p>Another provider is added as its own verifier method plus a mapping in mappings/.
@@ -82,7 +82,6 @@ public class PaymentWebhookVerifier {
         in.setHeader("orderflowTopic", type);
         in.setHeader("orderflowReceivedAt", Instant.now(clock).toString());
         in.setHeader("orderflowDeliveryId", deliveryId);
-        in.setHeader("_AMQ_DUPL_ID", deliveryId);
         in.setBody(body);
     }
 

@@ -29,8 +29,9 @@ import org.springframework.stereotype.Component;
  * {@code orderflowReceivedAt};</li>
  * <li>{@code orderKey} ({@code <channel>:<shop order id>}) and {@code JMSXGroupID} (the same, so one order's events
  * are consumed in order);</li>
- * <li>{@code orderflowDeliveryId} and {@code _AMQ_DUPL_ID}: the delivery's identity
- * ({@link ShopPlatform#deliveryId}), so the broker keeps one copy of a repeated delivery, also after a restart.</li>
+ * <li>{@code orderflowDeliveryId}: the delivery's identity ({@link ShopPlatform#deliveryId}); the route sends the
+ * event through {@code direct:durable-send} with it as the broker duplicate id, so the broker keeps one copy of a
+ * repeated delivery, also after a restart.</li>
  * </ul>
  * Header names are matched case-insensitively (Camel headers are case-insensitive; HTTP/2 lower-cases them).
  */
@@ -100,7 +101,6 @@ public class ShopWebhookVerifier {
         in.setHeader("JMSXGroupID", orderKey);
         String deliveryId = platform.deliveryId(request, channelId, topic);
         in.setHeader("orderflowDeliveryId", deliveryId);
-        in.setHeader("_AMQ_DUPL_ID", deliveryId);
         in.setBody(body);
     }
 

@@ -49,4 +49,26 @@ class TransactedRollbackTest {
         assertThat(broker.queue("orderflow.dead-letter").getMessageCount()).isEqualTo(1);
         assertThat(broker.queue("rollback.out").getMessagesAdded()).as("sends rolled back").isZero();
     }
+
+    @Test
+    void aSendThroughDurableSendIsPartOfTheConsumersTransaction() throws Exception {
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("jms:queue:rollback.durable.in?transacted=true").routeId("rollback-durable-probe")
+                        .setVariable("sendTo", constant("rollback.durable.out"))
+                        .setVariable("duplicateId", simple("probe:${header.JMSMessageID}"))
+                        .to("direct:durable-send")
+                        .throwException(new IllegalStateException("fails after the durable send"));
+            }
+        });
+        Broker broker = new Broker(embedded);
+        long deadBefore = broker.queue("orderflow.dead-letter").getMessagesAdded();
+        jms.convertAndSend("rollback.durable.in", "probe");
+        for (int i = 0; i < 200 && broker.queue("orderflow.dead-letter").getMessagesAdded() == deadBefore; i++) {
+            Thread.sleep(50);
+        }
+        assertThat(broker.queue("orderflow.dead-letter").getMessagesAdded()).isEqualTo(deadBefore + 1);
+        assertThat(broker.queue("rollback.durable.out").getMessagesAdded()).as("durable sends rolled back").isZero();
+    }
 }
