@@ -1,67 +1,66 @@
 package io.orderflow.shop;
 
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.orderflow.http.OutboundHttp;
 import io.orderflow.review.UnprocessableEventException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The HTTP client every shop platform calls its shop with. Two ways to send:
+ * The HTTP client every shop platform calls its shop with: one {@link OutboundHttp} per channel (the one outbound
+ * stack orderflow has for shops and ERPs), so every call to a shop, order API and stock alike, is within the shop's
+ * rate limit (channels.&lt;id&gt;.api.max-requests-per-second; a permit is waited for at most 30 s), has a 20 s
+ * request timeout and is sent once. A 429 pauses the channel for its Retry-After and fails the call
+ * ({@link OutboundHttp.RetryLaterException}, an IOException): the consumer's transaction rolls back and the broker
+ * redelivers with its back-off; the redelivered call waits out what remains of the pause. Nothing here retries or
+ * sleeps in a loop.
  * <ul>
- * <li>{@link #sendPaced}: within the shop's rate limit (channels.&lt;id&gt;.api.max-requests-per-second), and a 429
- * waits its Retry-After (at most 10 s) and tries again, three times in all (stock pushes, which run on their own
- * consumer);</li>
- * <li>{@link #send}: at once, a 429 is answered like any other failure (order API calls inside the payment gate's
- * transaction: the broker redelivers later instead of the gate waiting).</li>
+ * <li>{@link #sendPaced}: any answer of 400 or more is an IOException (stock pushes);</li>
+ * <li>{@link #send}: the answer is returned for the platform to judge ({@link #checkOrderApiAnswer}; order API calls
+ * inside the payment gate's transaction).</li>
  * </ul>
  * The platform sets its own authentication headers on the request; they are never logged.
  */
 @Component
 public class ShopHttp {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ShopHttp.class);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration MAX_PERMIT_WAIT = Duration.ofSeconds(30);
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
-    private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
+    private final Map<String, OutboundHttp> shops = new ConcurrentHashMap<>();
 
-    public HttpResponse<String> send(ShopChannel channel, HttpRequest.Builder request) throws IOException, InterruptedException {
-        return http.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+    /** The channel's outbound stack (its rate limit and any pause the shop asked for). */
+    public OutboundHttp of(ShopChannel channel) {
+        return shops.computeIfAbsent(channel.id(), id -> new OutboundHttp("shop " + id,
+                channel.api().getMaxRequestsPerSecond(), REQUEST_TIMEOUT, MAX_PERMIT_WAIT));
     }
 
-    /** Paced by the shop's rate limit; 429 waits and retries; any answer of 400 or more is an IOException. */
+    /** Within the shop's rate limit; 429 = {@link OutboundHttp.RetryLaterException}; other answers returned. */
+    public HttpResponse<String> send(ShopChannel channel, HttpRequest.Builder request) throws IOException, InterruptedException {
+        return of(channel).send(request);
+    }
+
+    /** Within the shop's rate limit; 429 = {@link OutboundHttp.RetryLaterException}; 400 or more = IOException. */
     public HttpResponse<String> sendPaced(ShopChannel channel, HttpRequest.Builder request)
             throws IOException, InterruptedException {
-        RateLimiter limiter = limiters.computeIfAbsent(channel.id(), id -> RateLimiter.of("shop-" + id,
-                RateLimiterConfig.custom().limitForPeriod(Math.max(1, channel.api().getMaxRequestsPerSecond()))
-                        .limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ofSeconds(30)).build()));
-        for (int attempt = 1; ; attempt++) {
-            if (!limiter.acquirePermission()) {
-                throw new IOException("shop " + channel.id() + " rate limit: no permit within 30 s");
-            }
-            HttpResponse<String> response = send(channel, request);
-            if (response.statusCode() == 429 && attempt < 3) {
-                double retryAfter = response.headers().firstValue("Retry-After").map(Double::parseDouble).orElse(2.0);
-                LOG.info("Shop {} answered 429: waiting {} s", channel.id(), retryAfter);
-                Thread.sleep((long) (Math.min(retryAfter, 10.0) * 1000));
-                continue;
-            }
-            if (response.statusCode() >= 400) {
-                throw new IOException("shop " + channel.id() + " answered HTTP " + response.statusCode() + " to "
-                        + request.build().uri().getPath());
-            }
-            return response;
+        HttpResponse<String> response = send(channel, request);
+        if (response.statusCode() >= 400) {
+            throw new IOException("shop " + channel.id() + " answered HTTP " + response.statusCode() + " to "
+                    + response.request().uri().getPath());
         }
+        return response;
+    }
+
+    /** The shop answered that it is throttling (e.g. Shopify's GraphQL THROTTLED): pause it, retry later. */
+    public IOException throttled(ShopChannel channel, Duration pause, String what) {
+        of(channel).holdOff(pause);
+        return new OutboundHttp.RetryLaterException("shop " + channel.id() + " is throttling (" + what
+                + "); the broker redelivers later");
     }
 
     /**

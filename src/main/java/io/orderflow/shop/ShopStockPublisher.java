@@ -15,9 +15,9 @@ import org.springframework.stereotype.Component;
 /**
  * Pushes the ERP's free quantity of one SKU to one shop (route {@code stock-push}), as an absolute value, so a
  * repeat changes nothing: the channel's {@link ShopPlatform#setStock} knows the shop's calls.
- * The shop's rate limit is respected ({@link ShopHttp#sendPaced}: at most api.max-requests-per-second per shop, a
- * 429 or the platform's own throttling signal waits and tries again, three times, before the message is rolled back
- * for a later redelivery). A SKU the shop does not sell is skipped quietly (one debug line).
+ * The shop's rate limit is respected ({@link ShopHttp}: at most api.max-requests-per-second per shop; a 429 or the
+ * platform's own throttling signal pauses the shop's calls for as long as it asks and rolls the push back, and the
+ * broker's redelivery waits out the rest of the pause before calling again). A SKU the shop does not sell is skipped quietly (one debug line).
  */
 @Component("shopStockPublisher")
 public class ShopStockPublisher {

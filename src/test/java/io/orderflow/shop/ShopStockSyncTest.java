@@ -113,6 +113,43 @@ class ShopStockSyncTest {
                         equalTo("gid://shopify/Location/655441491")))
                 .withRequestBody(matchingJsonPath("$.variables.input.quantities[0].quantity", equalTo("12"))));
         SHOP.verify(0, getRequestedFor(urlPathEqualTo("/woo/wp-json/wc/v3/products")));
+        assertRetryAfterHonoured(graphql, 1_000);
+    }
+
+    @Test
+    void aGraphqlThrottledAnswerIsWaitedOutForAsLongAsTheBucketNeeds() throws Exception {
+        String graphql = "/admin/api/2025-10/graphql.json";
+        SHOP.stubFor(post(urlEqualTo(graphql)).withRequestBody(matchingJsonPath("$.variables.q", equalTo("sku:SKU-9")))
+                .willReturn(json("{\"data\":{\"productVariants\":{\"nodes\":[{\"inventoryItem\":"
+                        + "{\"id\":\"gid://shopify/InventoryItem/808950819\"}}]}}}")));
+        // Throttled once: the bucket needs 10 points, has 0 and restores 20 a second, so 500 ms.
+        SHOP.stubFor(post(urlEqualTo(graphql)).inScenario("throttled").whenScenarioStateIs(Scenario.STARTED)
+                .withRequestBody(matchingJsonPath("$.variables.input.name", equalTo("available")))
+                .willReturn(json("{\"errors\":[{\"message\":\"Throttled\",\"extensions\":{\"code\":\"THROTTLED\"}}],"
+                        + "\"extensions\":{\"cost\":{\"requestedQueryCost\":10,\"actualQueryCost\":null,"
+                        + "\"throttleStatus\":{\"maximumAvailable\":2000.0,\"currentlyAvailable\":0,\"restoreRate\":20.0}}}}"))
+                .willSetStateTo("restored"));
+        SHOP.stubFor(post(urlEqualTo(graphql)).inScenario("throttled").whenScenarioStateIs("restored")
+                .withRequestBody(matchingJsonPath("$.variables.input.name", equalTo("available")))
+                .willReturn(json("{\"data\":{\"inventorySetQuantities\":{\"userErrors\":[]}}}")));
+
+        send("{\"channel\":\"test-shopify\",\"available\":{\"SKU-9\":\"4\"}}");
+
+        await(() -> SHOP.findAll(postRequestedFor(urlEqualTo(graphql))
+                .withRequestBody(matchingJsonPath("$.variables.input.name", equalTo("available")))).size() == 2);
+        SHOP.verify(2, postRequestedFor(urlEqualTo(graphql))
+                .withRequestBody(matchingJsonPath("$.variables.input.quantities[0].quantity", equalTo("4"))));
+        assertRetryAfterHonoured(graphql, 500);
+    }
+
+    /** The second (accepted) stock call came no sooner than the pause the shop asked for after the first. */
+    private static void assertRetryAfterHonoured(String graphql, long pauseMillis) throws InterruptedException {
+        Thread.sleep(300); // nothing more may come: a third call would show here
+        var calls = SHOP.findAll(postRequestedFor(urlEqualTo(graphql))
+                .withRequestBody(matchingJsonPath("$.variables.input.name", equalTo("available"))));
+        assertThat(calls).hasSize(2);
+        long gap = calls.get(1).getLoggedDate().getTime() - calls.get(0).getLoggedDate().getTime();
+        assertThat(gap).as("ms between the throttled call and the next").isGreaterThanOrEqualTo(pauseMillis);
     }
 
     private void send(String levels) {

@@ -38,9 +38,10 @@ import org.springframework.stereotype.Component;
  * <li>stock: {@code productVariants(query: "sku:...")} for the inventory item, then {@code inventorySetQuantities}
  * ("available" at {@code api.location-id}).</li>
  * </ul></li>
- * <li>Rate limits: HTTP 429 and GraphQL {@code THROTTLED} (HTTP 200 with {@code errors[].extensions.code}). Stock
- * pushes wait (1 s, 2 s) and try again, three times in all; order calls inside the payment gate give up at once
- * with an IOException, so the broker redelivers later with back-off. HTTP 401/403 and {@code ACCESS_DENIED} park
+ * <li>Rate limits: every call is within the channel's rate limit ({@link ShopHttp}). HTTP 429 (its Retry-After) and
+ * GraphQL {@code THROTTLED} (HTTP 200 with {@code errors[].extensions.code}; the pause from {@code extensions.cost})
+ * pause the channel's calls and fail the call with an IOException: the consumer rolls back, the broker redelivers
+ * with back-off, and the redelivered call waits out what remains of the pause. No call retries in a loop. HTTP 401/403 and {@code ACCESS_DENIED} park
  * the event for review (credentials or scopes).</li>
  * <li>Fulfilment write-back: not built (the interface's defaults); it will be {@code fulfillmentCreate} with
  * {@code trackingInfo}.</li>
@@ -179,7 +180,7 @@ public class ShopifyPlatform implements ShopPlatform {
         for (JsonNode error : answer.path("errors")) {
             String code = error.at("/extensions/code").asText();
             if ("THROTTLED".equals(code)) {
-                throw new IOException("shop " + channel.id() + " is throttling (GraphQL THROTTLED); retrying later");
+                throw http.throttled(channel, throttlePause(answer), "GraphQL THROTTLED");
             }
             if ("ACCESS_DENIED".equals(code)) {
                 throw new UnprocessableEventException("the shop API refused orderflow's access: "
@@ -192,21 +193,33 @@ public class ShopifyPlatform implements ShopPlatform {
         return answer;
     }
 
-    /** A stock call: paced by the shop's rate limit; THROTTLED waits 1 s, 2 s and tries again, three times in all. */
+    /**
+     * A stock call, within the shop's rate limit. THROTTLED pauses the shop's calls (until the leaky bucket has
+     * room again) and fails: the broker redelivers the push with its back-off, and the redelivered call waits out
+     * the rest of the pause.
+     */
     private JsonNode pacedGraphql(ShopChannel channel, JsonNode body) throws IOException, InterruptedException {
-        for (int attempt = 1; ; attempt++) {
-            JsonNode answer = mapper.readTree(http.sendPaced(channel, graphqlRequest(channel, body)).body());
-            boolean throttled = false;
-            for (JsonNode error : answer.path("errors")) {
-                throttled |= "THROTTLED".equals(error.at("/extensions/code").asText());
+        JsonNode answer = mapper.readTree(http.sendPaced(channel, graphqlRequest(channel, body)).body());
+        for (JsonNode error : answer.path("errors")) {
+            if ("THROTTLED".equals(error.at("/extensions/code").asText())) {
+                throw http.throttled(channel, throttlePause(answer), "GraphQL THROTTLED");
             }
-            if (!throttled) {
-                return answer;
-            }
-            if (attempt >= 3) {
-                throw new IOException("shop " + channel.id() + " keeps throttling (GraphQL THROTTLED)");
-            }
-            Thread.sleep(1_000L * attempt);
         }
+        return answer;
+    }
+
+    /**
+     * How long until the bucket holds the query's cost again, from Shopify's {@code extensions.cost}
+     * (requestedQueryCost, throttleStatus.currentlyAvailable, throttleStatus.restoreRate); 1 s when not given.
+     */
+    static java.time.Duration throttlePause(JsonNode answer) {
+        JsonNode cost = answer.at("/extensions/cost");
+        double requested = cost.path("requestedQueryCost").asDouble(0);
+        double available = cost.at("/throttleStatus/currentlyAvailable").asDouble(0);
+        double restoreRate = cost.at("/throttleStatus/restoreRate").asDouble(0);
+        if (restoreRate <= 0 || requested <= available) {
+            return java.time.Duration.ofSeconds(1);
+        }
+        return java.time.Duration.ofMillis((long) Math.ceil((requested - available) / restoreRate * 1000));
     }
 }
