@@ -17,6 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,6 +62,8 @@ class ShopStockSyncTest {
 
     @Autowired
     JmsTemplate jms;
+    @Autowired
+    CamelContext camel;
 
     @BeforeEach
     void reset() {
@@ -101,6 +105,8 @@ class ShopStockSyncTest {
                 .withRequestBody(matchingJsonPath("$.variables.input.name", equalTo("available")))
                 .willReturn(json("{\"data\":{\"inventorySetQuantities\":{\"userErrors\":[]}}}")));
 
+        NotifyBuilder pushed = new NotifyBuilder(camel).fromRoute("stock-push").whenCompleted(1).create();
+        NotifyBuilder rolledBack = new NotifyBuilder(camel).fromRoute("stock-push").whenFailed(1).create();
         send("{\"channel\":\"test-shopify\",\"available\":{\"SKU-1\":\"12\"}}");
 
         await(() -> SHOP.findAll(postRequestedFor(urlEqualTo(graphql))
@@ -113,7 +119,7 @@ class ShopStockSyncTest {
                         equalTo("gid://shopify/Location/655441491")))
                 .withRequestBody(matchingJsonPath("$.variables.input.quantities[0].quantity", equalTo("12"))));
         SHOP.verify(0, getRequestedFor(urlPathEqualTo("/woo/wp-json/wc/v3/products")));
-        assertRetryAfterHonoured(graphql, 1_000);
+        assertRetryAfterHonoured(pushed, rolledBack, graphql, 1_000);
     }
 
     @Test
@@ -133,18 +139,24 @@ class ShopStockSyncTest {
                 .withRequestBody(matchingJsonPath("$.variables.input.name", equalTo("available")))
                 .willReturn(json("{\"data\":{\"inventorySetQuantities\":{\"userErrors\":[]}}}")));
 
+        NotifyBuilder pushed = new NotifyBuilder(camel).fromRoute("stock-push").whenCompleted(1).create();
+        NotifyBuilder rolledBack = new NotifyBuilder(camel).fromRoute("stock-push").whenFailed(1).create();
         send("{\"channel\":\"test-shopify\",\"available\":{\"SKU-9\":\"4\"}}");
 
         await(() -> SHOP.findAll(postRequestedFor(urlEqualTo(graphql))
                 .withRequestBody(matchingJsonPath("$.variables.input.name", equalTo("available")))).size() == 2);
         SHOP.verify(2, postRequestedFor(urlEqualTo(graphql))
                 .withRequestBody(matchingJsonPath("$.variables.input.quantities[0].quantity", equalTo("4"))));
-        assertRetryAfterHonoured(graphql, 500);
+        assertRetryAfterHonoured(pushed, rolledBack, graphql, 500);
     }
 
-    /** The second (accepted) stock call came no sooner than the pause the shop asked for after the first. */
-    private static void assertRetryAfterHonoured(String graphql, long pauseMillis) throws InterruptedException {
-        Thread.sleep(300); // nothing more may come: a third call would show here
+    /** The push was rolled back once and then completed with two stock calls, the second no sooner than the pause the shop asked for after the first. */
+    private static void assertRetryAfterHonoured(NotifyBuilder pushed, NotifyBuilder rolledBack, String graphql,
+            long pauseMillis) {
+        // The push completed (committed): it is not redelivered, so no third call can follow.
+        assertThat(pushed.matches(15, java.util.concurrent.TimeUnit.SECONDS)).as("push completed").isTrue();
+        // The throttled attempt failed and was rolled back (the broker redelivered it): no retry inside the consumer.
+        assertThat(rolledBack.matches()).as("the throttled attempt rolled back").isTrue();
         var calls = SHOP.findAll(postRequestedFor(urlEqualTo(graphql))
                 .withRequestBody(matchingJsonPath("$.variables.input.name", equalTo("available"))));
         assertThat(calls).hasSize(2);

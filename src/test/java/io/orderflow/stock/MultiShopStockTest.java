@@ -22,12 +22,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.orderflow.support.Queues;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.support.builder.PredicateBuilder;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -86,6 +90,8 @@ class MultiShopStockTest {
     }
 
     @Autowired
+    CamelContext camel;
+    @Autowired
     JmsTemplate jms;
 
     @BeforeEach
@@ -100,6 +106,11 @@ class MultiShopStockTest {
     @Test
     void anOrderInEitherShopSetsTheNewQuantityInBothShops() throws Exception {
         erpnextWithStockFallingByOnePerOrder();
+        NotifyBuilder pushFailed = new NotifyBuilder(camel).fromRoute("stock-push").whenFailed(1).create();
+        NotifyBuilder notSoldPushesDone = new NotifyBuilder(camel)
+                .fromRoute("stock-push").filter(push("test-woo", "IPOD2008BLACK")).whenCompleted(2)
+                .and().fromRoute("stock-push").filter(push("test-shopify", "IPOD2008RED")).whenCompleted(2)
+                .create();
 
         release(order("test-shopify", "8101"), "ms-8101");
         Queues.await(jms, "orderflow.allocated", "test-shopify:8101");
@@ -120,9 +131,9 @@ class MultiShopStockTest {
             assertThat(shopifyQuantities(SHOP, 803)).as("Shopify BLACK").containsExactly(4L, 3L);
         });
         // The SKU a shop does not sell was looked up once per order and never set, and nothing failed.
-        await().atMost(Duration.ofSeconds(30)).until(() -> wooLookups(SHOP, "IPOD2008BLACK") >= 2
-                && shopifyLookups(SHOP, "IPOD2008RED") >= 2);
-        Thread.sleep(1_500);   // longer than the test profile's redelivery delay: a retry would show here
+        // Both pushes of each SKU a shop does not sell completed (committed: never redelivered), and no push failed.
+        assertThat(notSoldPushesDone.matches(30, TimeUnit.SECONDS)).as("pushes of unsold SKUs done").isTrue();
+        assertThat(pushFailed.matches()).as("a stock push failed (it would be retried)").isFalse();
         assertThat(wooLookups(SHOP, "IPOD2008BLACK")).isEqualTo(2);
         assertThat(shopifyLookups(SHOP, "IPOD2008RED")).isEqualTo(2);
         assertThat(browseAll("orderflow.dead-letter")).isZero();
@@ -172,16 +183,28 @@ class MultiShopStockTest {
 
     @Test
     void aSkuNeitherShopSellsIsSkippedWithoutFailureOrRetry() throws Exception {
+        NotifyBuilder pushFailed = new NotifyBuilder(camel).fromRoute("stock-push").whenFailed(1).create();
+        NotifyBuilder notSoldPushesDone = new NotifyBuilder(camel)
+                .fromRoute("stock-push").filter(push("test-woo", "NOT-SOLD-1")).whenCompleted(1)
+                .and().fromRoute("stock-push").filter(push("test-shopify", "NOT-SOLD-1")).whenCompleted(1)
+                .create();
         sendLevels(Instant.now(), Map.of("NOT-SOLD-1", "12", "MARK-1", "3"));
         await().atMost(Duration.ofSeconds(30)).until(() -> Long.valueOf(3).equals(last(wooQuantities(SHOP, 96)))
                 && Long.valueOf(3).equals(last(shopifyQuantities(SHOP, 806))));
-        await().atMost(Duration.ofSeconds(30)).until(() -> wooLookups(SHOP, "NOT-SOLD-1") == 1
-                && shopifyLookups(SHOP, "NOT-SOLD-1") == 1);
-        Thread.sleep(1_500);   // longer than the redelivery delay of the test profile: a retry would show here
+        // The pushes of the unsold SKU completed (committed: never redelivered), and no push failed.
+        assertThat(notSoldPushesDone.matches(30, TimeUnit.SECONDS)).as("pushes of the unsold SKU done").isTrue();
+        assertThat(pushFailed.matches()).as("a stock push failed (it would be retried)").isFalse();
         assertThat(wooLookups(SHOP, "NOT-SOLD-1")).isEqualTo(1);
         assertThat(shopifyLookups(SHOP, "NOT-SOLD-1")).isEqualTo(1);
         SHOP.verify(0, putRequestedFor(urlPathMatching("/woo/wp-json/wc/v3/products/(?!96).*")));
         assertThat(browseAll("orderflow.dead-letter")).isZero();
+    }
+
+    /** A pending push (route stock-push's body, {"channel","sku","quantity","readAt"}) of this shop and SKU. */
+    private static org.apache.camel.Predicate push(String channel, String sku) {
+        return PredicateBuilder.and(
+                org.apache.camel.builder.Builder.body().contains("\"channel\":\"" + channel + "\""),
+                org.apache.camel.builder.Builder.body().contains("\"sku\":\"" + sku + "\""));
     }
 
     /** ERPNext: every SKU 5 free; each submitted Sales Order takes one of each (Bin reserved_qty). */
