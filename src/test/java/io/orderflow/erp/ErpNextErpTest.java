@@ -23,6 +23,8 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.orderflow.support.Queues;
 import jakarta.jms.TextMessage;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,6 +66,8 @@ class ErpNextErpTest {
         ERPNEXT.stop();
     }
 
+    @Autowired
+    CamelContext camel;
     @Autowired
     JmsTemplate jms;
 
@@ -112,11 +116,13 @@ class ErpNextErpTest {
     @Test
     void anOrderAlreadySubmittedIsNeitherCreatedNorSubmittedAgain() throws Exception {
         list("Sales%20Order", "[{\"name\":\"SAL-ORD-2026-00031\",\"docstatus\":1}]");
+        NotifyBuilder bothHandled = new NotifyBuilder(camel).fromRoute("erp-stage").whenCompleted(2).create();
         release(jms, releasedOrder("test-shopify", "7002"), "e-7002");
         release(jms, releasedOrder("test-shopify", "7002"), "e-7002-again");
 
         Queues.await(jms, "orderflow.allocated", "test-shopify:7002");
-        Thread.sleep(1_000);
+        // Both releases went through the ERP stage (committed), so every ERP call they make has been made.
+        assertThat(bothHandled.matches(30, java.util.concurrent.TimeUnit.SECONDS)).as("both releases handled").isTrue();
         ERPNEXT.verify(0, postRequestedFor(urlEqualTo("/api/resource/Sales%20Order")));
         ERPNEXT.verify(0, putRequestedFor(urlEqualTo("/api/resource/Sales%20Order/SAL-ORD-2026-00031")));
     }
@@ -186,12 +192,14 @@ class ErpNextErpTest {
     void aGrandTotalOtherThanWhatWasPaidLeavesTheOrderUnsubmittedAndParksItWithBothAmounts() throws Exception {
         // ERPNext added the tax on top (its tax row was not marked "included in print rate").
         sku1(29.64);
+        NotifyBuilder handled = new NotifyBuilder(camel).fromRoute("erp-stage").whenCompleted(1).create();
         release(jms, wooTaxIncludedOneLineOrder("test-woo", "7102"), "e-7102");
 
         TextMessage parked = Queues.await(jms, "orderflow.review", "test-woo:7102").get(0);
         assertThat(parked.getStringProperty("orderflowReason")).contains("total mismatch").contains("29.64")
                 .contains("the shop's total is 24.90");
-        Thread.sleep(500);
+        // The release was handled (parked and committed): no call of it is still to come.
+        assertThat(handled.matches(30, java.util.concurrent.TimeUnit.SECONDS)).as("release handled").isTrue();
         ERPNEXT.verify(0, putRequestedFor(urlEqualTo("/api/resource/Sales%20Order/SAL-ORD-2026-00031")));
         assertThat(Queues.browse(jms, "orderflow.allocated", "test-woo:7102")).isEmpty();
     }
