@@ -121,6 +121,10 @@ public class OrderflowProperties {
         @Positive
         private int defaultIdCacheSize = 20_000;
 
+        /** Redelivery back-off grows from redelivery-delay-ms up to max-redelivery-delay-ms, never down. */
+        @jakarta.validation.constraints.AssertTrue(message = "max-redelivery-delay-ms must not be below redelivery-delay-ms")
+        boolean isRedeliveryDelayWithinMax() { return maxRedeliveryDelayMs >= redeliveryDelayMs; }
+
         public long getRedeliveryDelayMs() { return redeliveryDelayMs; }
         public void setRedeliveryDelayMs(long v) { this.redeliveryDelayMs = v; }
         public double getRedeliveryMultiplier() { return redeliveryMultiplier; }
