@@ -28,8 +28,8 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @CamelSpringBootTest
 @SpringBootTest(properties = {"orderflow.data-dir=target/test-data/tryton-stock-${random.uuid}",
-        "spring.artemis.embedded.server-id=17", "orderflow.erp.kind=tryton", "orderflow.erp.database=orderflow",
-        "orderflow.erp.username=admin", "orderflow.erp.api-key=admin", "orderflow.erp.url=${TRYTON_URL:http://127.0.0.1:8000}",
+        "spring.artemis.embedded.server-id=17", "orderflow.erp.kind=tryton", "orderflow.erp.tryton.database=orderflow",
+        "orderflow.erp.tryton.username=admin", "orderflow.erp.tryton.password=admin", "orderflow.erp.url=${TRYTON_URL:http://127.0.0.1:8000}",
         "orderflow.stock.sync-interval=1s", "orderflow.stock.sync-initial-delay=0s",
         "orderflow.channels.test-shopify.api.access-token=shpat_test_token",
         "orderflow.channels.test-shopify.api.location-id=655441491",
