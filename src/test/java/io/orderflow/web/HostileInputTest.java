@@ -94,6 +94,10 @@ class HostileInputTest {
                 new Call("POST", "/webhooks/shop/" + MARKER, body, signed),
                 new Call("POST", "/webhooks/payment/stripe", body, Map.of("Stripe-Signature", "t=1,v1=00")),
                 new Call("GET", SHOPIFY, new byte[0], Map.of()),
+                new Call("OPTIONS", SHOPIFY, new byte[0], Map.of()),
+                new Call("OPTIONS", "/admin/queues", new byte[0], Map.of()),
+                new Call("POST", "/admin/review/replay?messageId=" + java.net.URLEncoder.encode(
+                        "a,b)'\"${header.Authorization}" + MARKER, StandardCharsets.UTF_8), new byte[0], Map.of()),
                 new Call("GET", "/" + MARKER, new byte[0], Map.of()));
         for (String authorization : new String[] {basic("admin:" + PASSWORD), basic("admin:wrong-" + MARKER)}) {
             for (Call call : calls) {
@@ -238,6 +242,7 @@ class HostileInputTest {
                         + "\r\nAccept: text/html\r\n\r\n",
                 "GET /" + MARKER + " HTTP/1.1\r\n" + host + "Accept: text/html\r\n\r\n",
                 "BREW /admin/queues HTTP/1.1\r\n" + host + "\r\n",
+                "TRACE " + SHOPIFY + " HTTP/1.1\r\n" + host + "\r\n",
                 "GET /admin/queues HTTP/9.9\r\n" + host + "\r\n",
                 "POST " + SHOPIFY + " HTTP/1.1\r\n" + host + "Content-Encoding: gzip\r\nContent-Length: 4\r\n\r\nabcd"));
         for (String request : requests) {
