@@ -5,25 +5,59 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Every setting under {@code orderflow.*}. Bound from application.yml and the environment (relaxed binding).
- * Validated once at start-up by {@link ChannelSettingsValidator}.
+ * Checked at start-up: each value against its constraints (bean validation, {@code @Validated}: a violation stops
+ * the start-up naming the property), then across settings by {@link ChannelSettingsValidator} (channels, payment
+ * providers) and {@link ErpSettingsValidator} (the chosen ERP's URL and credentials).
  */
 @ConfigurationProperties(prefix = "orderflow")
+@Validated
 public class OrderflowProperties {
 
+    /** Everything orderflow writes (the embedded broker's journal, bindings, paging, large messages) lives here. */
+    @NotBlank
     private String dataDir = "./data";
+    /** The integrators' YAML routes, read from the file system at start (no rebuild needed). */
+    @NotBlank
     private String routesDir = "./routes";
+    /** The JSONata mappings, JSON Schemas and templates, read at run time. */
+    @NotBlank
     private String mappingsDir = "./mappings";
+    /** Webhook intake (/webhooks/**). */
+    @Valid
     private final Intake intake = new Intake();
+    /** The broker: redelivery back-off, delivery attempts, duplicate-ID cache sizes. */
+    @Valid
     private final Broker broker = new Broker();
+    /** Shop channels by channel id (lower-case letters, digits, '-'): one per shop. */
+    @Valid
     private Map<String, Channel> channels = new LinkedHashMap<>();
+    /** Payment gateways by provider id: POST /webhooks/payment/{id}. */
+    @Valid
     private Map<String, PaymentProvider> paymentProviders = new LinkedHashMap<>();
+    /** The payment gate (docs/payment-gate.md). */
+    @Valid
     private final Gate gate = new Gate();
+    /** The ERP (docs/erp.md). */
+    @Valid
     private final Erp erp = new Erp();
+    /** Stock sync to the shops (docs/erp.md, "Multi-shop stock"). */
+    @Valid
     private final Stock stock = new Stock();
+    /** The built-in simulators (profile sim only). */
+    @Valid
+    private final Simulator simulator = new Simulator();
 
     public String getDataDir() { return dataDir; }
     public void setDataDir(String dataDir) { this.dataDir = dataDir; }
@@ -40,21 +74,56 @@ public class OrderflowProperties {
     public Gate getGate() { return gate; }
     public Erp getErp() { return erp; }
     public Stock getStock() { return stock; }
+    public Simulator getSimulator() { return simulator; }
 
+    /** The simulated shops, payment gateway and ERPNext under /sim (orderflow.simulator.*). */
+    public static class Simulator {
+        /**
+         * Serve the simulators (/sim/**). They exist only with the "sim" profile active, whatever this says; the
+         * sim profile turns it on.
+         */
+        private boolean enabled = false;
+
+        public boolean isEnabled() { return enabled; }
+        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+    }
+
+    /** Webhook intake (orderflow.intake.*). */
     public static class Intake {
-        private int maxBodyBytes = 1024 * 1024;
+        /** Largest webhook body accepted, in bytes; a larger one gets 413 and nothing is enqueued. */
+        @Positive
+        private int maxBodyBytes = 1_048_576;
         public int getMaxBodyBytes() { return maxBodyBytes; }
         public void setMaxBodyBytes(int maxBodyBytes) { this.maxBodyBytes = maxBodyBytes; }
     }
 
+    /** The broker's address settings (orderflow.broker.*). */
     public static class Broker {
+        /** Delay before the first redelivery of a rolled-back message, in milliseconds. */
+        @Min(0)
         private long redeliveryDelayMs = 1000;
+        /** Each further redelivery waits this many times longer than the previous one (1: a constant delay). */
+        @DecimalMin("1.0")
         private double redeliveryMultiplier = 2.0;
+        /** The longest redelivery delay, in milliseconds. */
+        @Positive
         private long maxRedeliveryDelayMs = 300_000;
+        /** Deliveries of a message before the consumer parks it on orderflow.dead-letter with the reason. */
+        @Min(1)
         private int maxDeliveryAttempts = 10;
+        /** Duplicate-ID cache of the shop intake address, in entries (sizing: docs/operations.md). */
+        @Positive
         private int shopIntakeIdCacheSize = 144_000;
+        /** Duplicate-ID cache of the payment intake address, in entries (Stripe retries for up to 3 days). */
+        @Positive
         private int paymentIntakeIdCacheSize = 300_000;
+        /** Duplicate-ID cache of every other address (stage outputs), in entries. */
+        @Positive
         private int defaultIdCacheSize = 20_000;
+
+        /** Redelivery back-off grows from redelivery-delay-ms up to max-redelivery-delay-ms, never down. */
+        @jakarta.validation.constraints.AssertTrue(message = "max-redelivery-delay-ms must not be below redelivery-delay-ms")
+        boolean isRedeliveryDelayWithinMax() { return maxRedeliveryDelayMs >= redeliveryDelayMs; }
 
         public long getRedeliveryDelayMs() { return redeliveryDelayMs; }
         public void setRedeliveryDelayMs(long v) { this.redeliveryDelayMs = v; }
@@ -78,9 +147,12 @@ public class OrderflowProperties {
         private String type;
         /** One secret, or two while a secret is being rotated (old and new both verify). */
         private List<String> webhookSecrets = new ArrayList<>();
+        /** The shop's own API (order re-fetch, cancel, stock and tracking write-back). */
+        @Valid
         private final Api api = new Api();
-        /** This channel's own ERP charge products/accounts; unset ones fall back to orderflow.erp.*. */
+        /** This channel's own ERP charge products/accounts; unset ones fall back to orderflow.erp.charges.*. */
         private final ErpCharges erp = new ErpCharges();
+        /** Which stock this shop shows. */
         private final ChannelStock stock = new ChannelStock();
 
         public String getType() { return type; }
@@ -104,16 +176,20 @@ public class OrderflowProperties {
      * is documented on its ShopPlatform class (io.orderflow.shop.&lt;platform&gt;).
      */
     public static class Api {
+        /** Base URL of the shop's API (e.g. https://my-shop.myshopify.com). */
         private String baseUrl;
         /** API version, for platforms that put one in request paths. */
         private String version = "2025-10";
         /** A token credential (platforms that authenticate with one); consumerKey/consumerSecret: a key pair. */
         private String accessToken;
+        /** Key of a key-pair credential (platforms that authenticate with one, e.g. WooCommerce). */
         private String consumerKey;
+        /** Secret of a key-pair credential. */
         private String consumerSecret;
         /** The shop's stock location whose quantity orderflow sets (platforms whose stock is per location). */
         private String locationId;
         /** Requests per second of stock pushes to this shop (2 fits the strictest plan of the built-in platforms). */
+        @Min(1)
         private int maxRequestsPerSecond = 2;
 
         public String getBaseUrl() { return baseUrl; }
@@ -154,14 +230,21 @@ public class OrderflowProperties {
 
     /** A payment gateway sending webhooks to /webhooks/payment/{provider id}. */
     public static class PaymentProvider {
+        /** The gateway's protocol: stripe. */
+        @NotNull
         private PaymentProviderType type = PaymentProviderType.stripe;
         /** Endpoint secrets ("whsec_..."); several while rolling secrets (any one verifies). */
         private List<String> webhookSecrets = new ArrayList<>();
         /** Oldest accepted signature timestamp, in seconds before now (Stripe's default 300); 0 disables the check. */
+        @Min(0)
         private long toleranceSeconds = 300;
         /** Channel of orders whose payment metadata names none. */
         private String defaultChannel;
+        /** The payment's metadata key that holds the shop order id. */
+        @NotBlank
         private String orderMetadataKey = "order_id";
+        /** The payment's metadata key that holds the channel id. */
+        @NotBlank
         private String channelMetadataKey = "channel";
 
         public PaymentProviderType getType() { return type; }
@@ -188,14 +271,20 @@ public class OrderflowProperties {
     /** The payment gate: when an order counts as paid, how long it may wait, what happens then. */
     public static class Gate {
         /** How often a waiting order is re-checked against the shop (scheduled delivery on the broker). */
+        @NotNull
+        @DurationMin(millis = 1)
         private java.time.Duration recheckInterval = java.time.Duration.ofMinutes(15);
         /** How long an order may stay unpaid before unpaid-action applies. */
+        @NotNull
+        @DurationMin(millis = 1)
         private java.time.Duration unpaidDeadline = java.time.Duration.ofHours(72);
         /** review: park the order for a person; cancel: cancel it in the shop and tell the customer. */
+        @NotNull
         private UnpaidAction unpaidAction = UnpaidAction.review;
         /** Per payment method (the canonical payment.method, e.g. "cod", "bacs"). */
         private Map<String, MethodPolicy> paymentMethods = new LinkedHashMap<>();
         /** For every method not listed. */
+        @NotNull
         private MethodPolicy defaultPolicy = new MethodPolicy();
         /** Orders to hold for a person before release (docs/payment-gate.md, "Review rules"); first match wins. */
         private List<ReviewRuleSettings> reviewRules = new ArrayList<>();
@@ -239,6 +328,7 @@ public class OrderflowProperties {
      * not checked; at least one must be set.
      */
     public static class ReviewRuleSettings {
+        /** The rule's name: the reason an order it holds shows on orderflow.review. */
         private String name;
         /** Currency (ISO code) -> amount: the order's total is above it. Orders in other currencies do not match. */
         private Map<String, java.math.BigDecimal> totalAbove = new LinkedHashMap<>();
@@ -261,70 +351,65 @@ public class OrderflowProperties {
         public void setSkuIn(List<String> v) { this.skuIn = v; }
     }
 
-    /** The company's ERP: where released orders become confirmed sales orders with reserved stock. */
+    /**
+     * The company's ERP: where released orders become confirmed sales orders with reserved stock. The shared
+     * settings live here; each ERP's credentials and ERP-specific settings under its kind ({@code odoo},
+     * {@code erpnext}, {@code tryton}). The chosen kind's required settings are checked at start-up
+     * ({@link ErpSettingsValidator}).
+     */
     public static class Erp {
         /** none (the ERP stage does not run; released orders wait), odoo, erpnext or tryton. */
+        @NotNull
         private ErpKind kind = ErpKind.none;
+        /** Base URL of the ERP (e.g. https://erp.example.com; Tryton: http://host:8000). */
         private String url;
-        /** Odoo: jsonrpc (/jsonrpc, Odoo up to 18) or json2 (/json/2, Odoo 19+). */
-        private OdooApi odooApi = OdooApi.jsonrpc;
-        /** Odoo: the sale order line's tax field; empty: tax_id with jsonrpc (Odoo up to 18), tax_ids with json2. */
-        private String odooLineTaxField;
-        /** Odoo / Tryton database name. */
-        private String database;
-        /** Odoo login (JSON-RPC); Tryton user. */
-        private String username;
-        /** Odoo API key; ERPNext API key; Tryton password. */
-        private String apiKey;
-        /** ERPNext API secret. */
-        private String apiSecret;
-        /** ERPNext company and warehouse of the sales orders. */
-        private String company;
-        private String warehouse;
         /** backorder: confirm and ship what is there; hold: keep the order unconfirmed and park it for review. */
+        @NotNull
         private ShortagePolicy shortagePolicy = ShortagePolicy.backorder;
         /** Shipping and discount products / shipping account for every channel that sets none of its own. */
+        @Valid
         private final ErpCharges charges = new ErpCharges();
-        /** ERPNext: the tax account of each rate, by percent ("19": "VAT 19% - MC"). */
-        private Map<String, String> taxAccounts = new LinkedHashMap<>();
         /**
          * The ERP order's total, read back before confirmation, may differ from the shop's total (and the payment the
          * gate saw) by at most this much per order; more parks the order for review, unconfirmed.
          */
+        @NotNull
+        @DecimalMin("0")
         private java.math.BigDecimal totalTolerance = new java.math.BigDecimal("0.01");
         /** Outbound rate limit, requests per second to the ERP. */
+        @Min(1)
         private int maxRequestsPerSecond = 10;
+        /** Timeout of one ERP request. */
+        @NotNull
+        @DurationMin(millis = 1)
         private java.time.Duration timeout = java.time.Duration.ofSeconds(20);
-        /** Circuit breaker: this many ERP failures within the window suspend the ERP consumer... */
+        /** Circuit breaker: this many ERP failures within circuit-failure-window suspend the ERP consumer... */
+        @Min(1)
         private int circuitFailureThreshold = 3;
+        /** The window in which circuit-failure-threshold failures suspend the ERP consumer. */
+        @NotNull
+        @DurationMin(millis = 1)
         private java.time.Duration circuitFailureWindow = java.time.Duration.ofMinutes(1);
         /** ...and one order is tried again this long after. */
+        @NotNull
+        @DurationMin(millis = 1)
         private java.time.Duration circuitHalfOpenAfter = java.time.Duration.ofSeconds(30);
+        /** Odoo (kind odoo): database, login, API key, protocol. */
+        @Valid
+        private final Odoo odoo = new Odoo();
+        /** ERPNext (kind erpnext): API key and secret, company, warehouse, tax accounts. */
+        @Valid
+        private final ErpNext erpnext = new ErpNext();
+        /** Tryton (kind tryton): database, user, password. */
+        @Valid
+        private final Tryton tryton = new Tryton();
 
         public ErpKind getKind() { return kind; }
         public void setKind(ErpKind kind) { this.kind = kind; }
         public boolean isEnabled() { return kind != ErpKind.none; }
         public String getUrl() { return url; }
         public void setUrl(String url) { this.url = url; }
-        public OdooApi getOdooApi() { return odooApi; }
-        public void setOdooApi(OdooApi odooApi) { this.odooApi = odooApi; }
-        public String getOdooLineTaxField() { return odooLineTaxField; }
-        public void setOdooLineTaxField(String v) { this.odooLineTaxField = v; }
-        public String getDatabase() { return database; }
-        public void setDatabase(String database) { this.database = database; }
-        public String getUsername() { return username; }
-        public void setUsername(String username) { this.username = username; }
-        public String getApiKey() { return apiKey; }
-        public void setApiKey(String apiKey) { this.apiKey = apiKey; }
-        public String getApiSecret() { return apiSecret; }
-        public void setApiSecret(String apiSecret) { this.apiSecret = apiSecret; }
-        public String getCompany() { return company; }
-        public void setCompany(String company) { this.company = company; }
-        public String getWarehouse() { return warehouse; }
-        public void setWarehouse(String warehouse) { this.warehouse = warehouse; }
         public ErpCharges getCharges() { return charges; }
-        public Map<String, String> getTaxAccounts() { return taxAccounts; }
-        public void setTaxAccounts(Map<String, String> v) { this.taxAccounts = v; }
         public java.math.BigDecimal getTotalTolerance() { return totalTolerance; }
         public void setTotalTolerance(java.math.BigDecimal v) { this.totalTolerance = v; }
         public ShortagePolicy getShortagePolicy() { return shortagePolicy; }
@@ -339,11 +424,91 @@ public class OrderflowProperties {
         public void setCircuitFailureWindow(java.time.Duration v) { this.circuitFailureWindow = v; }
         public java.time.Duration getCircuitHalfOpenAfter() { return circuitHalfOpenAfter; }
         public void setCircuitHalfOpenAfter(java.time.Duration v) { this.circuitHalfOpenAfter = v; }
+        public Odoo getOdoo() { return odoo; }
+        public ErpNext getErpnext() { return erpnext; }
+        public Tryton getTryton() { return tryton; }
 
         @Override
         public String toString() {
             return "Erp[kind=" + kind + ", url=" + url + ", credentials hidden]";
         }
+    }
+
+    /** orderflow.erp.odoo.*: the Odoo connection (kind odoo). */
+    public static class Odoo {
+        /** jsonrpc (/jsonrpc, Odoo up to 18) or json2 (/json/2, Odoo 19+). */
+        @NotNull
+        private OdooApi api = OdooApi.jsonrpc;
+        /** Odoo database name (JSON-RPC: required; JSON-2: sent as X-Odoo-Database when set). */
+        private String database;
+        /** Odoo login of the integration user (JSON-RPC: required). */
+        private String username;
+        /** The integration user's Odoo API key (both protocols: required). */
+        private String apiKey;
+        /** The sale order line's tax field; empty: tax_id with jsonrpc (Odoo up to 18), tax_ids with json2. */
+        private String lineTaxField;
+
+        public OdooApi getApi() { return api; }
+        public void setApi(OdooApi api) { this.api = api; }
+        public String getDatabase() { return database; }
+        public void setDatabase(String database) { this.database = database; }
+        public String getUsername() { return username; }
+        public void setUsername(String username) { this.username = username; }
+        public String getApiKey() { return apiKey; }
+        public void setApiKey(String apiKey) { this.apiKey = apiKey; }
+        public String getLineTaxField() { return lineTaxField; }
+        public void setLineTaxField(String v) { this.lineTaxField = v; }
+
+        @Override
+        public String toString() { return "Odoo[api=" + api + ", database=" + database + ", credentials hidden]"; }
+    }
+
+    /** orderflow.erp.erpnext.*: the ERPNext connection (kind erpnext). */
+    public static class ErpNext {
+        /** API key of the integration user (required). */
+        private String apiKey;
+        /** API secret of the integration user (required). */
+        private String apiSecret;
+        /** Company of the sales orders (required). */
+        private String company;
+        /** Warehouse of the sales orders and the one stock orderflow reads (required). */
+        private String warehouse;
+        /** The tax account of each rate, by percent ("19": "VAT 19% - MC"; a key with a dot in brackets: "[7.5]"). */
+        private Map<String, String> taxAccounts = new LinkedHashMap<>();
+
+        public String getApiKey() { return apiKey; }
+        public void setApiKey(String apiKey) { this.apiKey = apiKey; }
+        public String getApiSecret() { return apiSecret; }
+        public void setApiSecret(String apiSecret) { this.apiSecret = apiSecret; }
+        public String getCompany() { return company; }
+        public void setCompany(String company) { this.company = company; }
+        public String getWarehouse() { return warehouse; }
+        public void setWarehouse(String warehouse) { this.warehouse = warehouse; }
+        public Map<String, String> getTaxAccounts() { return taxAccounts; }
+        public void setTaxAccounts(Map<String, String> v) { this.taxAccounts = v; }
+
+        @Override
+        public String toString() { return "ErpNext[company=" + company + ", warehouse=" + warehouse + ", credentials hidden]"; }
+    }
+
+    /** orderflow.erp.tryton.*: the Tryton connection (kind tryton). */
+    public static class Tryton {
+        /** Tryton database name (required; requests go to POST url/database/). */
+        private String database;
+        /** Tryton user of the integration (required). */
+        private String username;
+        /** That user's password (required). */
+        private String password;
+
+        public String getDatabase() { return database; }
+        public void setDatabase(String database) { this.database = database; }
+        public String getUsername() { return username; }
+        public void setUsername(String username) { this.username = username; }
+        public String getPassword() { return password; }
+        public void setPassword(String password) { this.password = password; }
+
+        @Override
+        public String toString() { return "Tryton[database=" + database + ", username=" + username + ", password hidden]"; }
     }
 
     public enum ErpKind { none, odoo, erpnext, tryton }
@@ -362,7 +527,7 @@ public class OrderflowProperties {
         public void setSource(String source) { this.source = source; }
     }
 
-    /** The one stock the configured ERP offers (ERPNext: orderflow.erp.warehouse; Tryton: location STO; Odoo: free_qty). */
+    /** The one stock the configured ERP offers (ERPNext: orderflow.erp.erpnext.warehouse; Tryton: location STO; Odoo: free_qty). */
     public static final String ERP_STOCK = "erp";
     /** A channel whose stock orderflow does not set. */
     public static final String NO_STOCK = "none";
@@ -371,11 +536,16 @@ public class OrderflowProperties {
     public static class Stock {
         /** How often the ERP is asked for stock changed since the last run (goods received, corrections, returns,
          * orders entered in the ERP); 0 disables the periodic sync (orders of our shops still update every shop). */
+        @DurationMin(millis = 0)
         private java.time.Duration syncInterval = java.time.Duration.ofMinutes(5);
         /** The first run this long after start. */
+        @NotNull
+        @DurationMin(millis = 0)
         private java.time.Duration syncInitialDelay = java.time.Duration.ofSeconds(30);
         /** Each run asks from this long before the last run's watermark, so a change committed late in the ERP
          * (its timestamp older than its commit) is not missed. */
+        @NotNull
+        @DurationMin(millis = 0)
         private java.time.Duration syncOverlap = java.time.Duration.ofMinutes(1);
 
         public java.time.Duration getSyncInterval() { return syncInterval; }

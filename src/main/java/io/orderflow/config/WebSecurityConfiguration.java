@@ -1,6 +1,9 @@
 package io.orderflow.config;
 
 import io.orderflow.intake.WebhookBodyLimitFilter;
+import io.orderflow.web.IntakeReadinessFilter;
+import org.apache.camel.CamelContext;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -46,12 +49,26 @@ public class WebSecurityConfiguration {
         return http.build();
     }
 
+    /**
+     * Size limit and raw body (bytes, whatever the declared content type) for the webhooks and the admin API. It
+     * runs before Spring's form filters and Spring Security, so no form or multipart parsing ever touches a body.
+     */
     @Bean
     FilterRegistrationBean<WebhookBodyLimitFilter> webhookBodyLimitFilter(OrderflowProperties properties) {
         FilterRegistrationBean<WebhookBodyLimitFilter> registration =
                 new FilterRegistrationBean<>(new WebhookBodyLimitFilter(properties.getIntake().getMaxBodyBytes()));
+        registration.addUrlPatterns("/webhooks/*", "/admin/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
+        return registration;
+    }
+
+    /** 503 for a webhook whose intake route is not running (start-up, restart), never 404. */
+    @Bean
+    FilterRegistrationBean<IntakeReadinessFilter> intakeReadinessFilter(ObjectProvider<CamelContext> camel) {
+        FilterRegistrationBean<IntakeReadinessFilter> registration =
+                new FilterRegistrationBean<>(new IntakeReadinessFilter(camel));
         registration.addUrlPatterns("/webhooks/*");
-        registration.setOrder(Ordered.LOWEST_PRECEDENCE - 10);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;
     }
 }

@@ -67,8 +67,8 @@ public class ErpNextClient extends HttpErpClient {
         JsonNode items = list("Item", List.of(List.of("item_code", "in", skus)), List.of("item_code"));
         List<List<Object>> binFilter = new java.util.ArrayList<>();
         binFilter.add(List.of("item_code", "in", skus));
-        if (settings.getWarehouse() != null) {
-            binFilter.add(List.of("warehouse", "=", settings.getWarehouse()));
+        if (settings.getErpnext().getWarehouse() != null) {
+            binFilter.add(List.of("warehouse", "=", settings.getErpnext().getWarehouse()));
         }
         JsonNode bins = list("Bin", binFilter, List.of("item_code", "actual_qty", "reserved_qty"));
         Map<String, BigDecimal> free = new LinkedHashMap<>();
@@ -88,17 +88,17 @@ public class ErpNextClient extends HttpErpClient {
     public ErpOrder createOrder(JsonNode order, OrderAmounts amounts, Charges charges, String customerId,
             Map<String, ErpProduct> products) {
         ObjectNode input = mapper.createObjectNode().put("customer", customerId)
-                .put("company", settings.getCompany()).put("warehouse", settings.getWarehouse());
+                .put("company", settings.getErpnext().getCompany()).put("warehouse", settings.getErpnext().getWarehouse());
         input.set("order", order);
         input.set("amounts", amounts.toJson(mapper));
         ObjectNode accounts = input.putObject("taxAccounts");
         for (OrderAmounts.Line line : amounts.all()) {
             for (BigDecimal rate : line.rates()) {
                 String percent = rate.movePointRight(2).stripTrailingZeros().toPlainString();
-                String account = settings.getTaxAccounts().get(percent);
+                String account = settings.getErpnext().getTaxAccounts().get(percent);
                 if (account == null) {
-                    throw new ErpRejectedException("the order has " + percent + " % tax but orderflow.erp.tax-accounts names"
-                            + " no ERPNext account for it (e.g. ORDERFLOW_ERP_TAXACCOUNTS_" + percent.replace('.', '_')
+                    throw new ErpRejectedException("the order has " + percent + " % tax but orderflow.erp.erpnext.tax-accounts names"
+                            + " no ERPNext account for it (e.g. ORDERFLOW_ERP_ERPNEXT_TAXACCOUNTS_" + percent.replace('.', '_')
                             + "=\"VAT " + percent + "% - XX\")");
                 }
                 accounts.put(percent, account);
@@ -138,7 +138,7 @@ public class ErpNextClient extends HttpErpClient {
     private JsonNode request(String method, String path, JsonNode body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path))
                 .header("Accept", "application/json")
-                .header("Authorization", "token " + settings.getApiKey() + ":" + settings.getApiSecret());
+                .header("Authorization", "token " + settings.getErpnext().getApiKey() + ":" + settings.getErpnext().getApiSecret());
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
@@ -199,8 +199,8 @@ public class ErpNextClient extends HttpErpClient {
     @Override
     public StockChanges stockChangedSince(String watermark, java.time.Duration overlap) {
         List<List<Object>> filters = new java.util.ArrayList<>();
-        if (settings.getWarehouse() != null) {
-            filters.add(List.of("warehouse", "=", settings.getWarehouse()));
+        if (settings.getErpnext().getWarehouse() != null) {
+            filters.add(List.of("warehouse", "=", settings.getErpnext().getWarehouse()));
         }
         if (watermark != null) {
             filters.add(List.of("modified", ">=", ErpTimestamps.minus(watermark, overlap)));

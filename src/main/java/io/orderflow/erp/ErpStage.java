@@ -162,6 +162,9 @@ public class ErpStage {
      */
     private void checkTotal(Exchange exchange, JsonNode order, OrderAmounts amounts, ErpClient.ErpOrder erpOrder) {
         BigDecimal erpTotal = erp.orderTotal(erpOrder);
+        if (erpTotal.scale() < amounts.scale()) {
+            erpTotal = erpTotal.setScale(amounts.scale());   // ERPs answer numbers (49.9): shown as money (49.90)
+        }
         BigDecimal tolerance = settings.getTotalTolerance();
         String currency = amounts.currency();
         List<String> differences = new ArrayList<>();

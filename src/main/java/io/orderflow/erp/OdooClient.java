@@ -20,7 +20,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.orderflow.config.OrderflowProperties;
 
 /**
- * Odoo over either external API, chosen by orderflow.erp.odoo-api:
+ * Odoo over either external API, chosen by orderflow.erp.odoo.api:
  * <ul>
  * <li>{@code jsonrpc}: {@code POST /jsonrpc}, {@code common.login} once for the uid, then {@code object.execute_kw}
  * with the API key as password (Odoo up to 18). Errors arrive as HTTP 200 with an {@code error} object.</li>
@@ -197,15 +197,15 @@ public class OdooClient extends HttpErpClient {
     }
 
     /**
-     * The sale line's tax field: orderflow.erp.odoo-line-tax-field, else tax_id (JSON-RPC, Odoo up to 18) or tax_ids
+     * The sale line's tax field: orderflow.erp.odoo.line-tax-field, else tax_id (JSON-RPC, Odoo up to 18) or tax_ids
      * (JSON-2, Odoo 19, where the field was renamed).
      */
     private String taxField() {
-        String configured = settings.getOdooLineTaxField();
+        String configured = settings.getOdoo().getLineTaxField();
         if (configured != null && !configured.isBlank()) {
             return configured;
         }
-        return settings.getOdooApi() == OrderflowProperties.OdooApi.json2 ? "tax_ids" : "tax_id";
+        return settings.getOdoo().getApi() == OrderflowProperties.OdooApi.json2 ? "tax_ids" : "tax_id";
     }
 
     /** Odoo's x2many "create" command: [0, 0, values]. */
@@ -231,7 +231,7 @@ public class OdooClient extends HttpErpClient {
 
     /** One Odoo method call; {@code ids} for record methods, named parameters otherwise. */
     JsonNode call(String model, String method, List<Long> recordIds, Map<String, Object> params) {
-        return settings.getOdooApi() == OrderflowProperties.OdooApi.json2
+        return settings.getOdoo().getApi() == OrderflowProperties.OdooApi.json2
                 ? callJson2(model, method, recordIds, params)
                 : callJsonRpc(model, method, recordIds, params);
     }
@@ -243,10 +243,10 @@ public class OdooClient extends HttpErpClient {
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + "/json/2/" + model + "/" + method))
                 .header("Content-Type", "application/json")
-                .header("Authorization", "bearer " + settings.getApiKey())
+                .header("Authorization", "bearer " + settings.getOdoo().getApiKey())
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
-        if (settings.getDatabase() != null) {
-            request.header("X-Odoo-Database", settings.getDatabase());
+        if (settings.getOdoo().getDatabase() != null) {
+            request.header("X-Odoo-Database", settings.getOdoo().getDatabase());
         }
         HttpResponse<String> response = http.send(request);
         JsonNode answer = parse(response.body());
@@ -264,7 +264,7 @@ public class OdooClient extends HttpErpClient {
 
     private JsonNode callJsonRpc(String model, String method, List<Long> recordIds, Map<String, Object> params) {
         long userId = login();
-        ArrayNode args = mapper.createArrayNode().add(settings.getDatabase()).add(userId).add(settings.getApiKey())
+        ArrayNode args = mapper.createArrayNode().add(settings.getOdoo().getDatabase()).add(userId).add(settings.getOdoo().getApiKey())
                 .add(model).add(method);
         // execute_kw(db, uid, key, model, method, args, kwargs): record ids are the one positional argument.
         ArrayNode positional = args.addArray();
@@ -280,12 +280,12 @@ public class OdooClient extends HttpErpClient {
         if (known != null) {
             return known;
         }
-        ArrayNode args = mapper.createArrayNode().add(settings.getDatabase()).add(settings.getUsername())
-                .add(settings.getApiKey());
+        ArrayNode args = mapper.createArrayNode().add(settings.getOdoo().getDatabase()).add(settings.getOdoo().getUsername())
+                .add(settings.getOdoo().getApiKey());
         JsonNode result = rpc("common", "login", args, "login");
         if (!result.isIntegralNumber()) {
-            throw new ErpRejectedException("Odoo login refused for " + settings.getUsername()
-                    + " on database " + settings.getDatabase());
+            throw new ErpRejectedException("Odoo login refused for " + settings.getOdoo().getUsername()
+                    + " on database " + settings.getOdoo().getDatabase());
         }
         uid = result.asLong();
         return uid;

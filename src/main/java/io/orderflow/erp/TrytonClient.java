@@ -266,15 +266,15 @@ public class TrytonClient extends HttpErpClient {
     }
 
     private synchronized void login() {
-        ArrayNode credentials = mapper.createArrayNode().add(settings.getUsername());
-        credentials.addObject().put("password", settings.getApiKey());
+        ArrayNode credentials = mapper.createArrayNode().add(settings.getTryton().getUsername());
+        credentials.addObject().put("password", settings.getTryton().getPassword());
         credentials.add("en");
         JsonNode session = send("common.db.login", credentials, false);
         if (!session.isArray() || session.size() < 2) {
-            throw new ErpRejectedException("Tryton login refused for " + settings.getUsername());
+            throw new ErpRejectedException("Tryton login refused for " + settings.getTryton().getUsername());
         }
         userId = session.get(0).asLong();
-        authorization = "Session " + Base64.getEncoder().encodeToString((settings.getUsername() + ":" + userId + ":"
+        authorization = "Session " + Base64.getEncoder().encodeToString((settings.getTryton().getUsername() + ":" + userId + ":"
                 + session.get(1).asText()).getBytes(StandardCharsets.UTF_8));
         ArrayNode preferencesParams = mapper.createArrayNode().add(true);
         preferencesParams.addObject();
@@ -300,7 +300,7 @@ public class TrytonClient extends HttpErpClient {
     private JsonNode send(String method, ArrayNode params, boolean authenticated) {
         ObjectNode body = mapper.createObjectNode().put("method", method).put("id", ids.incrementAndGet());
         body.set("params", params);
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + "/" + settings.getDatabase() + "/"))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + "/" + settings.getTryton().getDatabase() + "/"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
         if (authenticated) {

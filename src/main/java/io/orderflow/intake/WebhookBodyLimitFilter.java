@@ -16,9 +16,15 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Enforces {@code orderflow.intake.max-body-bytes} on every webhook before any route sees it: a declared or actual
- * body over the limit is answered 413 and never read further. The accepted body is read once into memory, so the
- * signature is checked over exactly the bytes the sender signed.
+ * Enforces {@code orderflow.intake.max-body-bytes} on every webhook (and admin call) before any route sees it: a
+ * declared or actual body over the limit is answered 413 and never read further. The accepted body is read once into
+ * memory, so the signature is checked over exactly the bytes the sender signed.
+ *
+ * <p>The body is raw bytes whatever the request's {@code Content-Type}: the request handed on reports
+ * {@code application/octet-stream} and no character encoding, so neither Spring (multipart resolution, form
+ * parameters) nor platform-http (which parses an {@code application/x-www-form-urlencoded} POST body as form fields,
+ * and on failure logs the whole body and answers 500) interprets it, and no declared charset changes a byte
+ * (issue 12). The routes never use the request's content type.
  */
 public class WebhookBodyLimitFilter extends OncePerRequestFilter {
 
@@ -61,6 +67,8 @@ public class WebhookBodyLimitFilter extends OncePerRequestFilter {
         return out.toByteArray();
     }
 
+    private static final String RAW = "application/octet-stream";
+
     private static final class CachedBodyRequest extends HttpServletRequestWrapper {
         private final byte[] body;
 
@@ -83,9 +91,42 @@ public class WebhookBodyLimitFilter extends OncePerRequestFilter {
 
         @Override
         public java.io.BufferedReader getReader() {
-            String encoding = getCharacterEncoding() != null ? getCharacterEncoding() : "UTF-8";
             return new java.io.BufferedReader(new java.io.InputStreamReader(new ByteArrayInputStream(body),
-                    java.nio.charset.Charset.forName(encoding)));
+                    StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public String getContentType() {
+            return RAW;
+        }
+
+        @Override
+        public String getCharacterEncoding() {
+            return null;
+        }
+
+        @Override
+        public void setCharacterEncoding(String encoding) {
+            // the body is bytes; a charset is never applied to it
+        }
+
+        // Content-Encoding is hidden too: platform-http would gunzip the body (a few KB may inflate to gigabytes)
+        // and the signature would be checked over other bytes than those sent.
+        @Override
+        public String getHeader(String name) {
+            if ("content-encoding".equalsIgnoreCase(name)) {
+                return null;
+            }
+            return "content-type".equalsIgnoreCase(name) ? RAW : super.getHeader(name);
+        }
+
+        @Override
+        public java.util.Enumeration<String> getHeaders(String name) {
+            if ("content-encoding".equalsIgnoreCase(name)) {
+                return java.util.Collections.emptyEnumeration();
+            }
+            return "content-type".equalsIgnoreCase(name) ? java.util.Collections.enumeration(java.util.List.of(RAW))
+                    : super.getHeaders(name);
         }
 
         @Override

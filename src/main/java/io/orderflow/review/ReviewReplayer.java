@@ -1,6 +1,8 @@
 package io.orderflow.review;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.UUID;
 
 import io.orderflow.broker.BrokerAddresses;
@@ -10,10 +12,13 @@ import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
+import jakarta.jms.Queue;
+import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jms.connection.SingleConnectionFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,60 +37,83 @@ public class ReviewReplayer {
     private final ConnectionFactory connectionFactory;
 
     public ReviewReplayer(ConnectionFactory connectionFactory) {
-        this.connectionFactory = connectionFactory;
+        this.connectionFactory = unwrap(connectionFactory);
+    }
+
+    /**
+     * The replay needs a connection of its own that really closes: Spring Boot's default JMS connection factory is a
+     * {@link SingleConnectionFactory} (caching) whose connections ignore {@code close()} and whose sessions and
+     * consumers are cached. A consumer left open on orderflow.review would keep parked events "in delivery" to
+     * itself, and the next replay would find nothing to receive (issue 12).
+     */
+    static ConnectionFactory unwrap(ConnectionFactory factory) {
+        ConnectionFactory current = factory;
+        while (current instanceof SingleConnectionFactory single && single.getTargetConnectionFactory() != null) {
+            current = single.getTargetConnectionFactory();
+        }
+        return current;
     }
 
     /**
      * Replays the parked message with this JMS message id, or every parked message (up to {@code limit}) when it is
-     * null. Returns how many were replayed.
+     * null. Returns how many were replayed. A parked message that names no origin queue (or is not text) is left
+     * where it is and logged: it has to be moved by hand.
      */
     public int replay(String messageId, int limit) throws JMSException {
         String selector = messageId == null || messageId.isBlank() ? null
                 : "JMSMessageID = '" + messageId.replace("'", "''") + "'";
         int replayed = 0;
-        try (Connection connection = connectionFactory.createConnection()) {
+        // A connection of its own, really closed at the end, with its session and every consumer: nothing of a
+        // replay stays attached to orderflow.review afterwards.
+        try (Connection connection = connectionFactory.createConnection();
+                Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
             connection.start();
-            Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+            Queue review = session.createQueue(BrokerAddresses.REVIEW);
             // Only what is parked now: an event that fails again and is parked anew waits for the next call.
-            int parkedNow = 0;
-            try (jakarta.jms.QueueBrowser browser = session.createBrowser(session.createQueue(BrokerAddresses.REVIEW), selector)) {
-                for (var e = browser.getEnumeration(); e.hasMoreElements() && parkedNow < limit; e.nextElement()) {
-                    parkedNow++;
+            List<String> replayable = new ArrayList<>();
+            try (QueueBrowser browser = session.createBrowser(review, selector)) {
+                for (var e = browser.getEnumeration(); e.hasMoreElements() && replayable.size() < limit; ) {
+                    Message parked = (Message) e.nextElement();
+                    if (parked.getStringProperty("orderflowReplayQueue") == null || !(parked instanceof TextMessage)) {
+                        LOG.warn("Parked message {} has no orderflowReplayQueue or is not text; move it by hand",
+                                parked.getJMSMessageID());
+                        continue;
+                    }
+                    replayable.add(parked.getJMSMessageID());
                 }
             }
-            MessageConsumer consumer = session.createConsumer(session.createQueue(BrokerAddresses.REVIEW), selector);
-            while (replayed < parkedNow) {
-                Message parked = consumer.receive(500);
-                if (parked == null) {
-                    break;
-                }
-                String origin = parked.getStringProperty("orderflowReplayQueue");
-                if (origin == null || !(parked instanceof TextMessage text)) {
-                    session.rollback();
-                    throw new IllegalStateException("parked message " + parked.getJMSMessageID()
-                            + " has no orderflowReplayQueue or is not text; move it by hand");
-                }
-                TextMessage copy = session.createTextMessage(text.getText());
-                for (String name : Collections.list((java.util.Enumeration<String>) parked.getPropertyNames())) {
-                    if (!name.startsWith("JMS") && !name.startsWith("_AMQ") && !name.startsWith("orderflowReason")) {
-                        copy.setObjectProperty(name, parked.getObjectProperty(name));
+            for (String id : replayable) {
+                // One consumer per message, selected by its id and closed before the next: a consumer never holds
+                // (prefetches) a parked message it does not move.
+                try (MessageConsumer consumer = session.createConsumer(review,
+                        "JMSMessageID = '" + id.replace("'", "''") + "'")) {
+                    Message parked = consumer.receive(2000);
+                    if (parked == null) {
+                        continue; // replayed or removed meanwhile
                     }
+                    String origin = parked.getStringProperty("orderflowReplayQueue");
+                    TextMessage copy = session.createTextMessage(((TextMessage) parked).getText());
+                    for (String name : Collections.list((java.util.Enumeration<String>) parked.getPropertyNames())) {
+                        if (!name.startsWith("JMS") && !name.startsWith("_AMQ") && !name.startsWith("orderflowReason")) {
+                            copy.setObjectProperty(name, parked.getObjectProperty(name));
+                        }
+                    }
+                    String deliveryId = parked.getStringProperty("orderflowDeliveryId") + "#replay-" + UUID.randomUUID();
+                    copy.setStringProperty("orderflowDeliveryId", deliveryId);
+                    copy.setStringProperty("_AMQ_DUPL_ID", deliveryId);
+                    copy.setStringProperty("orderflowReplayOf", parked.getJMSMessageID());
+                    String group = parked.getStringProperty("JMSXGroupID");
+                    if (group != null) {
+                        copy.setStringProperty("JMSXGroupID", group);
+                    }
+                    try (MessageProducer producer = session.createProducer(session.createQueue(origin))) {
+                        producer.send(copy);
+                    }
+                    session.commit();
+                    replayed++;
+                    LOG.info("Replayed parked event {} of order {} to {}", parked.getJMSMessageID(),
+                            parked.getStringProperty("orderKey"), origin);
                 }
-                String deliveryId = parked.getStringProperty("orderflowDeliveryId") + "#replay-" + UUID.randomUUID();
-                copy.setStringProperty("orderflowDeliveryId", deliveryId);
-                copy.setStringProperty("_AMQ_DUPL_ID", deliveryId);
-                copy.setStringProperty("orderflowReplayOf", parked.getJMSMessageID());
-                String group = parked.getStringProperty("JMSXGroupID");
-                if (group != null) {
-                    copy.setStringProperty("JMSXGroupID", group);
-                }
-                try (MessageProducer producer = session.createProducer(session.createQueue(origin))) {
-                    producer.send(copy);
-                }
-                session.commit();
-                replayed++;
-                LOG.info("Replayed parked event {} of order {} to {}", parked.getJMSMessageID(),
-                        parked.getStringProperty("orderKey"), origin);
             }
         }
         return replayed;

@@ -42,10 +42,10 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @CamelSpringBootTest
 @SpringBootTest(properties = {"orderflow.data-dir=target/test-data/erpnext-${random.uuid}",
-        "spring.artemis.embedded.server-id=11", "orderflow.erp.kind=erpnext", "orderflow.erp.api-key=erp-key",
-        "orderflow.erp.api-secret=erp-secret", "orderflow.erp.company=Demo Shop Ltd",
-        "orderflow.erp.warehouse=Stores - DS", "orderflow.erp.shortage-policy=hold",
-        "orderflow.erp.tax-accounts.19=VAT 19% - DS", "orderflow.erp.charges.shipping-account=Freight - DS",
+        "spring.artemis.embedded.server-id=11", "orderflow.erp.kind=erpnext", "orderflow.erp.erpnext.api-key=erp-key",
+        "orderflow.erp.erpnext.api-secret=erp-secret", "orderflow.erp.erpnext.company=Demo Shop Ltd",
+        "orderflow.erp.erpnext.warehouse=Stores - DS", "orderflow.erp.shortage-policy=hold",
+        "orderflow.erp.erpnext.tax-accounts.19=VAT 19% - DS", "orderflow.erp.charges.shipping-account=Freight - DS",
         "orderflow.channels.test-woo.erp.shipping-account=Freight Woo - DS"})
 @ActiveProfiles("test")
 class ErpNextErpTest {

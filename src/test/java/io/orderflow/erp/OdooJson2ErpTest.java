@@ -37,8 +37,8 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @CamelSpringBootTest
 @SpringBootTest(properties = {"orderflow.data-dir=target/test-data/odoo-json2-${random.uuid}",
-        "spring.artemis.embedded.server-id=10", "orderflow.erp.kind=odoo", "orderflow.erp.odoo-api=json2",
-        "orderflow.erp.database=mycompany", "orderflow.erp.api-key=odoo19-test-key"})
+        "spring.artemis.embedded.server-id=10", "orderflow.erp.kind=odoo", "orderflow.erp.odoo.api=json2",
+        "orderflow.erp.odoo.database=mycompany", "orderflow.erp.odoo.api-key=odoo19-test-key"})
 @ActiveProfiles("test")
 class OdooJson2ErpTest {
 

@@ -40,9 +40,9 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @CamelSpringBootTest
 @SpringBootTest(properties = {"orderflow.data-dir=target/test-data/odoo-rpc-${random.uuid}",
-        "spring.artemis.embedded.server-id=8", "orderflow.erp.kind=odoo", "orderflow.erp.odoo-api=jsonrpc",
-        "orderflow.erp.database=mycompany", "orderflow.erp.username=integration-bot@example.com",
-        "orderflow.erp.api-key=odoo-test-key", "orderflow.erp.circuit-failure-threshold=2",
+        "spring.artemis.embedded.server-id=8", "orderflow.erp.kind=odoo", "orderflow.erp.odoo.api=jsonrpc",
+        "orderflow.erp.odoo.database=mycompany", "orderflow.erp.odoo.username=integration-bot@example.com",
+        "orderflow.erp.odoo.api-key=odoo-test-key", "orderflow.erp.circuit-failure-threshold=2",
         "orderflow.erp.circuit-half-open-after=2s", "orderflow.erp.charges.shipping-product=SHIPPING",
         "orderflow.erp.charges.discount-product=DISCOUNT"})
 @ActiveProfiles("test")

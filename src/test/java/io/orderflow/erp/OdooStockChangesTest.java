@@ -36,9 +36,9 @@ class OdooStockChangesTest {
         OrderflowProperties.Erp settings = new OrderflowProperties.Erp();
         settings.setKind(OrderflowProperties.ErpKind.odoo);
         settings.setUrl(odoo.baseUrl());
-        settings.setDatabase("shop");
-        settings.setUsername("bot@example.com");
-        settings.setApiKey("odoo-key");
+        settings.getOdoo().setDatabase("shop");
+        settings.getOdoo().setUsername("bot@example.com");
+        settings.getOdoo().setApiKey("odoo-key");
         client = new OdooClient(settings, new ErpHttp(settings), new ObjectMapper(), null);
         odoo.stubFor(post(urlEqualTo("/jsonrpc")).withRequestBody(matchingJsonPath("$.params.service", equalTo("common")))
                 .willReturn(result("2")));

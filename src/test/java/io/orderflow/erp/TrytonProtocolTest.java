@@ -32,9 +32,9 @@ class TrytonProtocolTest {
         tryton.start();
         OrderflowProperties.Erp settings = new OrderflowProperties.Erp();
         settings.setUrl(tryton.baseUrl());
-        settings.setDatabase("orderflow");
-        settings.setUsername("admin");
-        settings.setApiKey("admin");
+        settings.getTryton().setDatabase("orderflow");
+        settings.getTryton().setUsername("admin");
+        settings.getTryton().setPassword("admin");
         client = new TrytonClient(settings, new ErpHttp(settings), new ObjectMapper(), null);
         rpc("common.db.login", "[1,\"session-one\"]");
         rpc("model.res.user.get_preferences", "{\"company\":1,\"language\":\"en\"}");

@@ -89,6 +89,37 @@ class ReviewReplayTest {
         assertThat(broker.added("orderflow.order.events")).isEqualTo(1);
     }
 
+    /**
+     * Issue 12: each replay left a JMS consumer open on orderflow.review (the caching connection factory's close()
+     * does not close), which then held newly parked events "in delivery", so the next replay answered 0.
+     */
+    @Test
+    void everyReplayReplaysWhatIsParkedAndLeavesNoConsumerBehind() throws Exception {
+        Broker broker = new Broker(embeddedBroker);
+        String origin = "orderflow.test.replay-target";
+        long consumersBefore = broker.queue("orderflow.review").getConsumerCount();
+        for (int round = 1; round <= 3; round++) {
+            for (int i = 0; i < 4; i++) {
+                String key = "test-shopify:replay-round-" + round + "-" + i;
+                jms.send("orderflow.review", session -> {
+                    TextMessage parked = session.createTextMessage("{\"id\":1}");
+                    parked.setStringProperty("orderflowReplayQueue", origin);
+                    parked.setStringProperty("orderflowDeliveryId", key);
+                    parked.setStringProperty("orderKey", key);
+                    parked.setStringProperty("orderflowReason", "test");
+                    return parked;
+                });
+            }
+            await(() -> broker.depth("orderflow.review") == 4);
+            var response = replay("admin:test-admin-password");
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(json(response.body()).get("replayed").asInt()).as("round %d", round).isEqualTo(4);
+            assertThat(broker.depth("orderflow.review")).isZero();
+            await(() -> broker.queue("orderflow.review").getConsumerCount() == consumersBefore);
+        }
+        assertThat(broker.depth(origin)).isEqualTo(12);
+    }
+
     private java.net.http.HttpResponse<String> replay(String credentials) {
         Map<String, String> headers = credentials == null ? Map.of() : Map.of("Authorization",
                 "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));

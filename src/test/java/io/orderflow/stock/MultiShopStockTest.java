@@ -51,9 +51,9 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @CamelSpringBootTest
 @SpringBootTest(properties = {"orderflow.data-dir=target/test-data/multishop-${random.uuid}",
-        "spring.artemis.embedded.server-id=15", "orderflow.erp.kind=erpnext", "orderflow.erp.api-key=erp-key",
-        "orderflow.erp.api-secret=erp-secret", "orderflow.erp.company=Demo Shop Ltd",
-        "orderflow.erp.warehouse=Stores - DS",
+        "spring.artemis.embedded.server-id=15", "orderflow.erp.kind=erpnext", "orderflow.erp.erpnext.api-key=erp-key",
+        "orderflow.erp.erpnext.api-secret=erp-secret", "orderflow.erp.erpnext.company=Demo Shop Ltd",
+        "orderflow.erp.erpnext.warehouse=Stores - DS",
         "orderflow.channels.test-shopify.api.access-token=shpat_test_token",
         "orderflow.channels.test-shopify.api.location-id=655441491",
         "orderflow.channels.test-woo.api.consumer-key=ck_test", "orderflow.channels.test-woo.api.consumer-secret=cs_test",

@@ -113,8 +113,8 @@ class PeriodicStockSyncTest {
         return new SpringApplicationBuilder(OrderflowApplication.class).profiles("test").run(
                 "--server.port=0", "--orderflow.data-dir=" + dataDir, "--spring.artemis.embedded.server-id=16",
                 "--orderflow.erp.kind=erpnext", "--orderflow.erp.url=" + erp.baseUrl(),
-                "--orderflow.erp.api-key=erp-key", "--orderflow.erp.api-secret=erp-secret",
-                "--orderflow.erp.warehouse=Stores - DS",
+                "--orderflow.erp.erpnext.api-key=erp-key", "--orderflow.erp.erpnext.api-secret=erp-secret",
+                "--orderflow.erp.erpnext.warehouse=Stores - DS",
                 "--orderflow.stock.sync-interval=1s", "--orderflow.stock.sync-initial-delay=0s",
                 "--orderflow.stock.sync-overlap=1m",
                 "--orderflow.channels.test-shopify.api.base-url=" + shop.baseUrl(),

@@ -37,8 +37,8 @@ import org.springframework.test.context.ActiveProfiles;
 @CamelSpringBootTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "orderflow.data-dir=target/test-data/tryton-${random.uuid}", "spring.artemis.embedded.server-id=14",
-        "orderflow.erp.kind=tryton", "orderflow.erp.database=orderflow", "orderflow.erp.username=admin",
-        "orderflow.erp.api-key=admin", "orderflow.erp.shortage-policy=backorder",
+        "orderflow.erp.kind=tryton", "orderflow.erp.tryton.database=orderflow", "orderflow.erp.tryton.username=admin",
+        "orderflow.erp.tryton.password=admin", "orderflow.erp.shortage-policy=backorder",
         "orderflow.erp.circuit-half-open-after=2s", "orderflow.erp.url=${TRYTON_URL:http://127.0.0.1:8000}",
         "orderflow.erp.charges.shipping-product=SHIPPING", "orderflow.erp.charges.discount-product=DISCOUNT"})
 @ActiveProfiles("test")

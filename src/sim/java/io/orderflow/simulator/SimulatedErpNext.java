@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Profile;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -30,6 +31,7 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code GET /sim/erpnext/api/resource/Sales Order} lists what the connector created.
  */
 @RestController
+@Profile(Simulators.PROFILE)
 @ConditionalOnProperty(name = "orderflow.simulator.enabled", havingValue = "true")
 public class SimulatedErpNext {
 

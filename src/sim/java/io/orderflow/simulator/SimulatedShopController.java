@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.orderflow.config.OrderflowProperties.Channel;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Profile;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -31,6 +32,7 @@ import org.springframework.web.bind.annotation.RestController;
  * Authentication and error shapes follow the real APIs (401 without credentials, 404 unknown order).
  */
 @RestController
+@Profile(Simulators.PROFILE)
 @ConditionalOnProperty(name = "orderflow.simulator.enabled", havingValue = "true")
 public class SimulatedShopController {
 

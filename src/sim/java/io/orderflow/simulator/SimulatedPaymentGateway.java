@@ -17,6 +17,7 @@ import io.orderflow.config.OrderflowProperties.PaymentProvider;
 import io.orderflow.gate.Money;
 import io.orderflow.intake.HmacSignatures;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Profile;
 import org.springframework.core.env.Environment;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -31,6 +32,7 @@ import org.springframework.web.bind.annotation.RestController;
  * ({@code t=<now>,v1=<HMAC-SHA256 hex of "t.body">}).
  */
 @RestController
+@Profile(Simulators.PROFILE)
 @ConditionalOnProperty(name = "orderflow.simulator.enabled", havingValue = "true")
 public class SimulatedPaymentGateway {
 

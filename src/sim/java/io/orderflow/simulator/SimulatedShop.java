@@ -23,6 +23,7 @@ import io.orderflow.config.OrderflowProperties;
 import io.orderflow.config.OrderflowProperties.Channel;
 import io.orderflow.intake.HmacSignatures;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Profile;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
@@ -33,6 +34,7 @@ import org.springframework.stereotype.Component;
  * external system, not orderflow's state.
  */
 @Component
+@Profile(Simulators.PROFILE)
 @ConditionalOnProperty(name = "orderflow.simulator.enabled", havingValue = "true")
 public class SimulatedShop {
 
