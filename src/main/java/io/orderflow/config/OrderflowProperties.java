@@ -338,6 +338,8 @@ public class OrderflowProperties {
         private List<String> shipToCountryNotIn = new ArrayList<>();
         /** A line's SKU is one of these. */
         private List<String> skuIn = new ArrayList<>();
+        /** true: only the customer's first order (as the shop says: Shopify customer.orders_count). */
+        private Boolean firstOrder;
 
         public String getName() { return name; }
         public void setName(String name) { this.name = name; }
@@ -349,6 +351,8 @@ public class OrderflowProperties {
         public void setShipToCountryNotIn(List<String> v) { this.shipToCountryNotIn = v; }
         public List<String> getSkuIn() { return skuIn; }
         public void setSkuIn(List<String> v) { this.skuIn = v; }
+        public Boolean getFirstOrder() { return firstOrder; }
+        public void setFirstOrder(Boolean v) { this.firstOrder = v; }
     }
 
     /**

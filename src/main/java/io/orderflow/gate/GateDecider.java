@@ -367,14 +367,35 @@ public final class GateDecider {
         }
     }
 
-    /** What the later stages act on: currency, total, lines and where it ships. A status change is not an edit. */
+    /**
+     * What the later stages act on: currency, total, lines and where it ships. A status change is not an edit.
+     * Lines count by what they were when fingerprints were first recorded (id, SKU, name, quantity, unit price):
+     * fields added to the canonical line later (discounts, taxes, net amounts) must not turn the first update of an
+     * order released before the upgrade into an "edit"; a change in them changes the totals anyway.
+     */
     static String fingerprint(JsonNode order) {
         ObjectNode parts = JSON.objectNode();
         for (String field : List.of("currency", "totals", "lines", "shippingAddress")) {
             JsonNode value = order.path(field);
-            parts.set(field, value.isMissingNode() ? NullNode.getInstance() : value);
+            parts.set(field, value.isMissingNode() ? NullNode.getInstance()
+                    : field.equals("lines") && value.isArray() ? lineIdentities(value) : value);
         }
         return parts.toString();
+    }
+
+    private static final List<String> LINE_IDENTITY = List.of("lineId", "sku", "name", "quantity", "unitPrice");
+
+    private static JsonNode lineIdentities(JsonNode lines) {
+        var identities = JSON.arrayNode();
+        for (JsonNode line : lines) {
+            ObjectNode identity = identities.addObject();
+            for (String field : LINE_IDENTITY) {
+                if (line.has(field)) {
+                    identity.set(field, line.get(field));
+                }
+            }
+        }
+        return identities;
     }
 
     private static String summary(JsonNode order) {

@@ -67,7 +67,7 @@ public class PaymentGate {
                 methods, method(settings.getDefaultPolicy()),
                 settings.getReviewRules().stream().map(r -> new ReviewRule(r.getName(), r.getTotalAbove(),
                         java.util.Set.copyOf(r.getShipToCountryIn()), java.util.Set.copyOf(r.getShipToCountryNotIn()),
-                        java.util.Set.copyOf(r.getSkuIn()))).toList());
+                        java.util.Set.copyOf(r.getSkuIn()), r.getFirstOrder())).toList());
     }
 
     private static GatePolicy.MethodPolicy method(OrderflowProperties.MethodPolicy p) {

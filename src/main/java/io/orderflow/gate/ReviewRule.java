@@ -20,9 +20,18 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param shipToCountryNotIn the order ships to a country not among these (an order without a shipping address
  *                           does not match)
  * @param skuIn              a line's SKU is one of these
+ * @param firstOrder         true: the shop says this is the customer's first order (canonical customer.firstOrder,
+ *                           from Shopify's customer.orders_count); an order whose shop does not say (WooCommerce,
+ *                           guest checkouts) does not match
  */
 public record ReviewRule(String name, Map<String, BigDecimal> totalAbove, Set<String> shipToCountryIn,
-        Set<String> shipToCountryNotIn, Set<String> skuIn) {
+        Set<String> shipToCountryNotIn, Set<String> skuIn, Boolean firstOrder) {
+
+    /** A rule without the first-order condition. */
+    public ReviewRule(String name, Map<String, BigDecimal> totalAbove, Set<String> shipToCountryIn,
+            Set<String> shipToCountryNotIn, Set<String> skuIn) {
+        this(name, totalAbove, shipToCountryIn, shipToCountryNotIn, skuIn, null);
+    }
 
     public ReviewRule {
         if (name == null || name.isBlank()) {
@@ -35,13 +44,17 @@ public record ReviewRule(String name, Map<String, BigDecimal> totalAbove, Set<St
         shipToCountryIn = upper(shipToCountryIn);
         shipToCountryNotIn = upper(shipToCountryNotIn);
         skuIn = skuIn == null ? Set.of() : Set.copyOf(skuIn);
-        if (totalAbove.isEmpty() && shipToCountryIn.isEmpty() && shipToCountryNotIn.isEmpty() && skuIn.isEmpty()) {
+        if (totalAbove.isEmpty() && shipToCountryIn.isEmpty() && shipToCountryNotIn.isEmpty() && skuIn.isEmpty()
+                && !Boolean.TRUE.equals(firstOrder)) {
             throw new IllegalArgumentException("review rule " + name + " has no condition (total-above, "
-                    + "ship-to-country-in, ship-to-country-not-in, sku-in): it would park every order");
+                    + "ship-to-country-in, ship-to-country-not-in, sku-in, first-order): it would park every order");
         }
     }
 
     public boolean matches(JsonNode order) {
+        if (Boolean.TRUE.equals(firstOrder) && !order.path("customer").path("firstOrder").asBoolean(false)) {
+            return false;
+        }
         if (!totalAbove.isEmpty()) {
             BigDecimal threshold = totalAbove.get(order.path("currency").asText().toUpperCase(Locale.ROOT));
             BigDecimal total;

@@ -86,6 +86,9 @@ public final class SimulatedShopifyGraphql {
             ObjectNode c = o.putObject("customer");
             copy(c, "firstName", customer.path("first_name"));
             copy(c, "lastName", customer.path("last_name"));
+            if (customer.path("orders_count").canConvertToLong()) {
+                c.put("numberOfOrders", customer.path("orders_count").asText());   // UnsignedInt64: a string
+            }
             copy(c, "email", customer.path("email"));
             copy(c, "phone", customer.path("phone"));
         } else {

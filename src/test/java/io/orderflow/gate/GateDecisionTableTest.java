@@ -261,6 +261,24 @@ class GateDecisionTableTest {
     }
 
     @Test
+    void aFirstOrderRuleFromConfigurationHoldsAFirstOrderAndReleasesAReturningCustomersOne() {
+        io.orderflow.config.OrderflowProperties.Gate settings = new io.orderflow.config.OrderflowProperties.Gate();
+        io.orderflow.config.OrderflowProperties.ReviewRuleSettings rule = new io.orderflow.config.OrderflowProperties.ReviewRuleSettings();
+        rule.setName("new-customer");
+        rule.setFirstOrder(true);
+        settings.setReviewRules(List.of(rule));
+        GatePolicy policy = PaymentGate.policy(settings);
+        ObjectNode first = order("paid", "20.00");
+        ((ObjectNode) first.path("customer")).put("firstOrder", true);
+        ObjectNode returning = order("paid", "20.00");
+        ((ObjectNode) returning.path("customer")).put("firstOrder", false);
+        GateDecision held = GateDecider.decide(new GateState(), orderEvent(first), policy, T0);
+        assertThat(held.outcome()).isEqualTo(Outcome.REVIEW);
+        assertThat(held.review().rule()).isEqualTo("new-customer");
+        assertThat(GateDecider.decide(new GateState(), orderEvent(returning), policy, T0).outcome()).isEqualTo(Outcome.RELEASE);
+    }
+
+    @Test
     void reviewRulesCompareExactlyAndPerCurrency() {
         ReviewRule rule = new ReviewRule("big", Map.of("eur", new BigDecimal("1000.00")), Set.of(), Set.of(), Set.of());
         assertThat(rule.matches(order("paid", "1000.00").put("currency", "EUR"))).isFalse();
@@ -273,6 +291,18 @@ class GateDecisionTableTest {
         assertThat(new ReviewRule("abroad", Map.of(), Set.of(), Set.of("DE"), Set.of()).matches(noAddress)).isFalse();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ReviewRule("empty", Map.of(), Set.of(), Set.of(), Set.of()))
                 .hasMessageContaining("no condition");
+        ReviewRule firstOrder = new ReviewRule("new-customer", Map.of(), Set.of(), Set.of(), Set.of(), true);
+        ObjectNode first = order("paid", "1.00");
+        ((ObjectNode) first.path("customer")).put("firstOrder", true);
+        ObjectNode returning = order("paid", "1.00");
+        ((ObjectNode) returning.path("customer")).put("firstOrder", false);
+        assertThat(firstOrder.matches(first)).isTrue();
+        assertThat(firstOrder.matches(returning)).isFalse();
+        ObjectNode unknown = order("paid", "1.00");
+        ((ObjectNode) unknown.path("customer")).remove("firstOrder");
+        assertThat(firstOrder.matches(unknown)).as("the shop does not say: no match").isFalse();
+        ReviewRule largeFirst = new ReviewRule("large-first", Map.of("USD", new BigDecimal("100")), Set.of(), Set.of(), Set.of(), true);
+        assertThat(largeFirst.matches(first.deepCopy().put("currency", "USD"))).as("1.00 is not above 100").isFalse();
     }
 
     @Test
@@ -284,8 +314,28 @@ class GateDecisionTableTest {
             for (String field : List.of("currency", "totals", "lines", "shippingAddress")) {
                 parts.put(field, order.path(field));
             }
+            // The lines as canonical orders had them when those states were written: id, SKU, name, quantity, price.
+            com.fasterxml.jackson.databind.node.ArrayNode oldLines = JSON.createArrayNode();
+            for (JsonNode line : order.path("lines")) {
+                ObjectNode old = oldLines.addObject();
+                for (String f : List.of("lineId", "sku", "name", "quantity", "unitPrice")) {
+                    old.set(f, line.get(f));
+                }
+            }
+            parts.put("lines", oldLines);
             assertThat(GateDecider.fingerprint(order)).isEqualTo(JSON.valueToTree(parts).toString());
         }
+        // An order released before the canonical line had discounts, taxes and net amounts, updated after: no edit.
+        ObjectNode before = order("paid", "20.00");
+        ObjectNode after = before.deepCopy();
+        ObjectNode line = (ObjectNode) after.path("lines").get(0);
+        line.putArray("discounts").addObject().put("amount", "1.00").put("title", "X");
+        line.putArray("taxes").addObject().put("amount", "0.19").put("rate", "0.19");
+        line.put("netSubtotal", "1.00").put("netTotal", "1.00");
+        assertThat(GateDecider.fingerprint(after)).isEqualTo(GateDecider.fingerprint(before));
+        // A real edit still shows.
+        ((ObjectNode) after.path("lines").get(0)).put("quantity", 7);
+        assertThat(GateDecider.fingerprint(after)).isNotEqualTo(GateDecider.fingerprint(before));
     }
 
     // ---- building rows -------------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ final class ShopifyOrderQuery {
             + " currencyCode taxesIncluded displayFinancialStatus paymentGatewayNames"
             + " subtotalPriceSet " + MONEY + " totalDiscountsSet " + MONEY + " totalShippingPriceSet " + MONEY
             + " totalTaxSet " + MONEY + " totalPriceSet " + MONEY
-            + " customer { firstName lastName email phone }"
+            + " customer { firstName lastName email phone numberOfOrders }"
             + " billingAddress " + ADDRESS + " shippingAddress " + ADDRESS
             + " discountApplications(first: 50) { nodes { index"
             + " ... on DiscountCodeApplication { code }"
@@ -89,6 +89,10 @@ final class ShopifyOrderQuery {
             text(c, "last_name", customer.path("lastName"));
             text(c, "email", customer.path("email"));
             text(c, "phone", customer.path("phone"));
+            // numberOfOrders is an UnsignedInt64, sent as a string: the webhook's orders_count (a number).
+            if (customer.path("numberOfOrders").canConvertToLong() || customer.path("numberOfOrders").asText("").matches("\\d+")) {
+                c.put("orders_count", Long.parseLong(customer.path("numberOfOrders").asText()));
+            }
         }
         address(r, "billing_address", o.path("billingAddress"));
         address(r, "shipping_address", o.path("shippingAddress"));
