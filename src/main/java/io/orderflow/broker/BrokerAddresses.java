@@ -40,6 +40,12 @@ public final class BrokerAddresses {
     public static final String CANCELLATIONS = "orderflow.order.cancellations";
     /** Requests to tell a customer something (payment failed, order cancelled): the notify stage's input. */
     public static final String NOTIFICATIONS = "orderflow.notify.requests";
+    /**
+     * The notify stage's memory: one "sent" marker per notification and medium ({@code notificationKey} =
+     * {@code <template>:<orderKey>[:<package>]:<email|sms>}), written when the provider accepted it. A last-value queue
+     * keyed by the notificationKey property, browsed, never consumed (docs/notifications.md, "Exactly once").
+     */
+    public static final String NOTIFY_SENT = "orderflow.notify.sent";
     /** Accepted events that cannot be processed as they are: reason + original payload, replayable. */
     public static final String REVIEW = "orderflow.review";
     /** Messages whose last delivery attempt failed (reason recorded by the consumer) and the broker's dead letters. */
@@ -48,7 +54,7 @@ public final class BrokerAddresses {
     public static final String EXPIRED = "orderflow.expired";
 
     public static final List<String> ALL = List.of(SHOP_INTAKE, PAYMENT_INTAKE, ORDER_EVENTS, GATE_STATE, RELEASE,
-            ALLOCATED, STOCK_LEVELS, STOCK_PUSH, STOCK_STATE, CANCELLATIONS, NOTIFICATIONS, REVIEW, DEAD_LETTER, EXPIRED);
+            ALLOCATED, STOCK_LEVELS, STOCK_PUSH, STOCK_STATE, CANCELLATIONS, NOTIFICATIONS, NOTIFY_SENT, REVIEW, DEAD_LETTER, EXPIRED);
 
     private BrokerAddresses() {
     }

@@ -36,8 +36,8 @@ import org.springframework.stereotype.Component;
  * confirm and ship what is there, alert ops, tell the customer; hold: leave the order unconfirmed and park it);</li>
  * <li>confirm and reserve, then read the free quantities back for the shop.</li>
  * </ol>
- * Leaves the allocated event as the body and, as variables, the stock levels to push to the shop and a backorder
- * notification if any.
+ * Leaves the allocated event as the body and, as variables, the stock levels to push to the shop, the customer's
+ * order confirmation (confirmationBody) and a backorder notification if any (notificationBody).
  */
 @Component("erpStage")
 public class ErpStage {
@@ -144,10 +144,27 @@ public class ErpStage {
         ObjectNode levels = stock.putObject("available");
         after.forEach((sku, p) -> levels.put(sku, plain(p.freeQuantity().max(BigDecimal.ZERO))));
         exchange.setVariable("stockLevels", stock.toString());
+        // The customer's confirmation (notify stage, template order-confirmed): what was ordered and paid.
+        ObjectNode confirmation = mapper.createObjectNode().put("template", "order-confirmed")
+                .put("orderKey", orderKey).put("channel", order.path("channel").asText())
+                .put("orderNumber", order.path("orderNumber").asText())
+                .put("orderName", order.path("orderName").asText(""))
+                .put("erpReference", reference)
+                .put("total", order.path("totals").path("total").asText())
+                .put("currency", order.path("currency").asText())
+                .put("backordered", !shortages.isEmpty());
+        ArrayNode confirmedLines = confirmation.putArray("lines");
+        for (JsonNode line : order.path("lines")) {
+            confirmedLines.addObject().put("sku", line.path("sku").asText()).put("name", line.path("name").asText())
+                    .put("quantity", plain(line.path("quantity").decimalValue()));
+        }
+        confirmation.set("customer", order.path("customer"));
+        exchange.setVariable("confirmationBody", confirmation.toString());
         if (!shortages.isEmpty()) {
             ObjectNode notification = mapper.createObjectNode().put("template", "backorder")
                     .put("orderKey", orderKey).put("channel", order.path("channel").asText())
-                    .put("orderNumber", order.path("orderNumber").asText());
+                    .put("orderNumber", order.path("orderNumber").asText())
+                    .put("orderName", order.path("orderName").asText(""));
             ObjectNode backordered = notification.putObject("backordered");
             shortages.forEach((sku, q) -> backordered.put(sku, plain(q)));
             notification.set("customer", order.path("customer"));

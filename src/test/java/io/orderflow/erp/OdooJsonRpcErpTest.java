@@ -211,8 +211,12 @@ class OdooJsonRpcErpTest {
         assertThat(allocated.get("backordered").asBoolean()).isTrue();
         assertThat(allocated.at("/lines/1/sku").asText()).isEqualTo("IPOD2008RED");
         assertThat(allocated.at("/lines/1/backordered").asText()).isEqualTo("1");
-        JsonNode notification = json(Queues.await(jms, "orderflow.notify.requests", "test-shopify:5005").get(0).getText());
-        assertThat(notification.get("template").asText()).isEqualTo("backorder");
+        // Committed together with allocated: the order confirmation first, then the backorder notice.
+        java.util.List<String> templates = new java.util.ArrayList<>();
+        for (jakarta.jms.TextMessage m : Queues.await(jms, "orderflow.notify.requests", "test-shopify:5005")) {
+            templates.add(json(m.getText()).get("template").asText());
+        }
+        assertThat(templates).containsExactly("order-confirmed", "backorder");
         ODOO.verify(1, rpc("object", "sale.order", "action_confirm")
                 .withRequestBody(matchingJsonPath("$.params.args[5][0][0]", equalTo(String.valueOf(ORDER_ID)))));
     }
