@@ -38,7 +38,10 @@ class SimulatedShopTest {
     @org.springframework.test.context.DynamicPropertySource
     static void port(org.springframework.test.context.DynamicPropertyRegistry registry) {
         registry.add("server.port", () -> PORT);
+        registry.add("orderflow.simulator.smtp-port", () -> SMTP_PORT);
     }
+
+    static final int SMTP_PORT = freePort();
 
     static int freePort() {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
@@ -85,6 +88,26 @@ class SimulatedShopTest {
         // (The periodic sync's first run may have set the untouched 100 first: wait for the order's quantity.)
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(shopStock("demo-shopify", "SKU-1")).isNotNull().isLessThan(100));
+
+        // The customer's confirmation, by e-mail (over SMTP) and SMS (Twilio API), in the simulator's outbox.
+        String number = placed.get("orderNumber").asText();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
+                json(send(HttpRequest.newBuilder(uri("/sim/outbox/messages"))).body()).findValuesAsText("text").stream()
+                        .filter(t -> t.contains("order #" + number + " ") || t.contains("order " + number + " ")).count() == 2);
+        JsonNode outbox = json(send(HttpRequest.newBuilder(uri("/sim/outbox/messages"))).body());
+        JsonNode mail = null;
+        for (JsonNode m : outbox) {
+            if (m.path("medium").asText().equals("email") && m.path("subject").asText().endsWith(number + " confirmed")) {
+                mail = m;
+            }
+        }
+        assertThat(mail).as("confirmation e-mail in the outbox: " + outbox).isNotNull();
+        assertThat(mail.get("to").asText()).isEqualTo("bob.norman@hostmail.com");
+        assertThat(mail.get("from").asText()).isEqualTo("Demo Shop <orders@demo-shop.example>");
+        assertThat(mail.get("html").asText()).contains("<strong>49.90 EUR</strong>");
+        HttpResponse<String> page = send(HttpRequest.newBuilder(uri("/sim/outbox")));
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("Demo Shop: order").contains("confirmed").contains("SMS");
 
         // The simulated shop's GraphQL Admin API: the order in GraphQL's shape, 401 without the token, null for an
         // order it does not know.

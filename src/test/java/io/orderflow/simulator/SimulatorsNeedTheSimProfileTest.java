@@ -31,7 +31,7 @@ class SimulatorsNeedTheSimProfileTest {
     void noSimulatorBeanExistsWithoutTheSimProfile() {
         assertThat(context.getEnvironment().getActiveProfiles()).doesNotContain(Simulators.PROFILE);
         for (Class<?> simulator : new Class<?>[] {SimulatedShop.class, SimulatedShopController.class,
-                SimulatedPaymentGateway.class, SimulatedErpNext.class}) {
+                SimulatedPaymentGateway.class, SimulatedErpNext.class, SimulatedOutbox.class}) {
             assertThat(context.getBeanNamesForType(simulator)).as(simulator.getSimpleName()).isEmpty();
         }
         assertThat(context.getBeansWithAnnotation(org.springframework.web.bind.annotation.RestController.class).values())
@@ -42,7 +42,7 @@ class SimulatorsNeedTheSimProfileTest {
     void simPathsAnswer404WithoutTheSimProfile() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         for (String path : new String[] {"/sim/shop/test-shopify/orders", "/sim/erpnext/stock",
-                "/sim/payment/stripe/payments", "/sim/shopify/test-shopify/admin/api/2025-10/graphql.json"}) {
+                "/sim/payment/stripe/payments", "/sim/outbox", "/sim/shopify/test-shopify/admin/api/2025-10/graphql.json"}) {
             HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(post.statusCode()).as("POST " + path).isEqualTo(404);
