@@ -201,6 +201,52 @@ class NotifyStageTest {
     }
 
     @Test
+    void anSmsFailureAfterTheMailRetriesOnlyTheSms() throws Exception {
+        // Twilio answers 503 twice, then accepts: the request is redelivered, the e-mail (sent on the first attempt)
+        // is found in the sent markers and not sent again.
+        TWILIO.stubFor(post(urlEqualTo(MESSAGES)).inScenario("twilio-down").whenScenarioStateIs(
+                com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED).willSetStateTo("one-failure")
+                .willReturn(aResponse().withStatus(503)).atPriority(1));
+        TWILIO.stubFor(post(urlEqualTo(MESSAGES)).inScenario("twilio-down").whenScenarioStateIs("one-failure")
+                .willSetStateTo("up").willReturn(aResponse().withStatus(503)).atPriority(1));
+        ObjectNode request = golden("payment-failed", "card-declined", "test-shopify:9107", "sms-down-9107@customer.example");
+        ((ObjectNode) request.get("customer")).put("phone", "+15556259107");
+        send(request, "gate:notify:payment-failed:d-9107");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> smsTo("+15556259107").size() == 3);
+        await().atMost(Duration.ofSeconds(10)).until(() -> markers("payment-failed:test-shopify:9107:sms") == 1);
+        assertThat(mailsTo("sms-down-9107@customer.example")).hasSize(1);
+        assertThat(smsTo("+15556259107")).hasSize(3);   // two refused, one accepted
+    }
+
+    @Test
+    void aNumberTwilioRefusesIsParkedForReviewWithItsReasonMaskedAndTheMailGoesOnce() throws Exception {
+        TWILIO.stubFor(post(urlEqualTo(MESSAGES)).atPriority(1).willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"code\": 21211, \"message\": \"The 'To' number 555-625-9108 is not a valid phone number.\","
+                        + " \"more_info\": \"https://www.twilio.com/docs/errors/21211\", \"status\": 400}")));
+        ObjectNode request = golden("payment-failed", "card-declined", "test-shopify:9108", "bad-9108@customer.example");
+        ((ObjectNode) request.get("customer")).put("phone", "555-625-9108");
+        send(request, "gate:notify:payment-failed:d-9108");
+
+        var parked = Queues.await(jms, "orderflow.review", "test-shopify:9108").get(0);
+        assertThat(parked.getStringProperty("orderflowReason")).contains("Twilio refused the SMS: HTTP 400 code 21211")
+                .doesNotContain("625-9108");
+        assertThat(JSON.readTree(parked.getText()).get("template").asText()).isEqualTo("payment-failed");
+        assertThat(mailsTo("bad-9108@customer.example")).hasSize(1);
+        TWILIO.verify(1, postRequestedFor(urlEqualTo(MESSAGES)));
+
+        // Replayed after the fix (as POST /admin/review/replay does, fresh duplicate id): the SMS goes, the mail not again.
+        TWILIO.resetAll();
+        twilioAccepts();
+        ((ObjectNode) request.get("customer")).put("phone", "+15556259108");
+        send(request, "replay:" + UUID.randomUUID());
+        await().atMost(Duration.ofSeconds(20)).until(() -> smsTo("+15556259108").size() == 1);
+        Thread.sleep(500);
+        assertThat(mailsTo("bad-9108@customer.example")).hasSize(1);
+    }
+
+    @Test
     void anOrderThroughTheErpStageGetsItsConfirmationMailOnce() throws Exception {
         erpnextWithStock();
         ObjectNode order = releasedOrder("test-shopify", "9106");
