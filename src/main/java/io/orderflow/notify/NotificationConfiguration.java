@@ -44,8 +44,8 @@ public class NotificationConfiguration {
             if (blank(twilio.getAuthToken())) {
                 problems.add("orderflow.notifications.sms.twilio.auth-token is required with .account-sid");
             }
-            if (blank(twilio.getFrom()) && blank(twilio.getMessagingServiceSid())
-                    && settings.getChannels().values().stream().anyMatch(c -> blank(c.getSmsFrom()))) {
+            // The default sender: a channel's own sms-from overrides it, but a channel without one needs it.
+            if (blank(twilio.getFrom()) && blank(twilio.getMessagingServiceSid())) {
                 problems.add("orderflow.notifications.sms.twilio.from or .messaging-service-sid is required with .account-sid");
             }
         }
