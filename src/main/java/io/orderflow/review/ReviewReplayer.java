@@ -132,9 +132,17 @@ public class ReviewReplayer {
             connection.start();
             Queue parking = session.createQueue(queue);
             // Browse first: a message that is not there is answered at once, without waiting on a receive.
+            // One that cannot be replayed is never received: a rollback would count as a failed delivery.
             try (QueueBrowser browser = session.createBrowser(parking, idSelector(messageId))) {
-                if (!browser.getEnumeration().hasMoreElements()) {
+                var found = browser.getEnumeration();
+                if (!found.hasMoreElements()) {
                     return Outcome.NOT_FOUND;
+                }
+                Message parked = (Message) found.nextElement();
+                if (origin(parked) == null || !(parked instanceof TextMessage)) {
+                    LOG.warn("Parked message {} on {} has no origin queue or is not text; move it by hand",
+                            parked.getJMSMessageID(), queue);
+                    return Outcome.NOT_REPLAYABLE;
                 }
             }
             // One consumer selected by the id, closed at once: it never holds (prefetches) a message it does not move.

@@ -176,6 +176,24 @@ class ReviewApiTest {
         assertThat(copy.getIntProperty("orderflowReplays")).isEqualTo(1);
         assertThat(copy.getStringProperty("orderflowDeliveryId")).contains("#replay-");
 
+        // One without an origin queue stays parked: 409, twice, and still listed
+        jms.send("orderflow.dead-letter", session -> {
+            TextMessage parked = session.createTextMessage("{}");
+            parked.setStringProperty("orderKey", "test-shopify:api-" + run + "-orphan");
+            parked.setStringProperty("orderflowReason", "orphan " + run);
+            return parked;
+        });
+        await(() -> list("?reason=orphan%20" + run).get("count").asInt() == 1);
+        String orphan = list("?reason=orphan%20" + run).get("messages").get(0).get("messageId").asText();
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<String> refused = post("/api/admin/review/messages/" + enc(orphan) + "/replay", "", OPERATOR);
+            assertThat(refused.statusCode()).isEqualTo(409);
+            assertThat(json(refused.body()).get("error").asText()).contains("move it by hand");
+        }
+        assertThat(texts(json(post("/api/admin/review/replay", "{\"reason\":\"orphan " + run + "\"}", OPERATOR).body())
+                .get("notReplayable"))).containsExactly(orphan);
+        assertThat(list("?reason=orphan%20" + run).get("count").asInt()).isEqualTo(1);
+
         assertThat(post("/api/admin/review/replay", "{}", OPERATOR).statusCode()).isEqualTo(400);
         assertThat(post("/api/admin/review/replay", "not json", OPERATOR).statusCode()).isEqualTo(400);
     }
@@ -317,7 +335,7 @@ class ReviewApiTest {
 
     private HttpResponse<String> post(String path, String body, String credentials) {
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Content-Type", "application/json");
+        headers.put("Content-Type", "application/x-www-form-urlencoded"); // what curl -d sends: the body is read as bytes
         if (credentials != null) {
             headers.put("Authorization", basic(credentials));
         }
