@@ -139,6 +139,54 @@ class ReviewApiTest {
         assertThat(list("?orderKey=" + orderKey).get("count").asInt()).isZero();
     }
 
+    /**
+     * The stage-errors handling as a stage gets it: on the last attempt the message is parked on orderflow.dead-letter
+     * with its attempts, failure times and the queue it came from; a replay sends it back there, and when it fails
+     * again it is parked again with its first failure time kept and the replay counted.
+     */
+    @Test
+    void aDeadLetteredMessageKeepsItsFirstFailureAcrossAReplay() throws Exception {
+        String in = "orderflow.test.always-fails-" + run;
+        camel.addRoutes(new org.apache.camel.builder.RouteBuilder() {
+            @Override
+            public void configure() {
+                from("jms:queue:" + in + "?transacted=true").routeId("always-fails-" + run)
+                        .routeConfigurationId("stage-errors")
+                        .throwException(new IllegalStateException("the ERP said no (" + run + ")"));
+            }
+        });
+        String key = "test-shopify:dead-" + run;
+        jms.send(in, session -> {
+            TextMessage m = session.createTextMessage("{\"dead\":true}");
+            m.setStringProperty("orderKey", key);
+            m.setStringProperty("orderflowDeliveryId", key);
+            return m;
+        });
+        await(() -> list("?queue=dead-letter&orderKey=" + key).get("count").asInt() == 1);
+        JsonNode first = list("?orderKey=" + key).get("messages").get(0);
+        assertThat(first.get("queue").asText()).isEqualTo("dead-letter");
+        assertThat(first.get("reason").asText()).isEqualTo("IllegalStateException: the ERP said no (" + run + ")");
+        assertThat(first.get("stage").asText()).isEqualTo("always-fails-" + run);
+        assertThat(first.get("replayQueue").asText()).isEqualTo(in);
+        assertThat(first.get("attempts").asInt()).isEqualTo(3); // the test profile's max-delivery-attempts
+        assertThat(first.get("replays").asInt()).isZero();
+        String firstFailedAt = first.get("firstFailedAt").asText();
+        OffsetDateTime.parse(firstFailedAt);
+
+        Thread.sleep(20); // a later failure has a later time
+        assertThat(post("/api/admin/review/messages/" + enc(first.get("messageId").asText()) + "/replay", "", OPERATOR)
+                .statusCode()).isEqualTo(200);
+        await(() -> {
+            JsonNode again = list("?orderKey=" + key);
+            return again.get("count").asInt() == 1 && again.get("messages").get(0).get("replays").asInt() == 1;
+        });
+        JsonNode second = list("?orderKey=" + key).get("messages").get(0);
+        assertThat(second.get("messageId").asText()).isNotEqualTo(first.get("messageId").asText());
+        assertThat(second.get("firstFailedAt").asText()).isEqualTo(firstFailedAt);
+        assertThat(OffsetDateTime.parse(second.get("lastFailedAt").asText())).isAfter(OffsetDateTime.parse(firstFailedAt));
+        camel.getRouteController().stopRoute("always-fails-" + run);
+    }
+
     @Test
     void aSelectionAndAReasonAreReplayedOnceEvenWhenAskedTwice() throws Exception {
         String a = park("orderflow.review", "a", "UnknownSkuException: SKU-" + run + " unknown");
