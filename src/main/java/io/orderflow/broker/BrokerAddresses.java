@@ -48,13 +48,19 @@ public final class BrokerAddresses {
     public static final String NOTIFY_SENT = "orderflow.notify.sent";
     /** Accepted events that cannot be processed as they are: reason + original payload, replayable. */
     public static final String REVIEW = "orderflow.review";
+    /**
+     * Parked messages an operator discarded ({@code POST /api/admin/review/messages/{id}/discard}): the message as it
+     * was parked, with who discarded it, when and why. Nothing is ever dropped silently; browsed, never consumed.
+     */
+    public static final String REVIEW_DISCARDED = "orderflow.review.discarded";
     /** Messages whose last delivery attempt failed (reason recorded by the consumer) and the broker's dead letters. */
     public static final String DEAD_LETTER = "orderflow.dead-letter";
     /** Messages whose time-to-live ran out. */
     public static final String EXPIRED = "orderflow.expired";
 
     public static final List<String> ALL = List.of(SHOP_INTAKE, PAYMENT_INTAKE, ORDER_EVENTS, GATE_STATE, RELEASE,
-            ALLOCATED, STOCK_LEVELS, STOCK_PUSH, STOCK_STATE, CANCELLATIONS, NOTIFICATIONS, NOTIFY_SENT, REVIEW, DEAD_LETTER, EXPIRED);
+            ALLOCATED, STOCK_LEVELS, STOCK_PUSH, STOCK_STATE, CANCELLATIONS, NOTIFICATIONS, NOTIFY_SENT, REVIEW,
+            REVIEW_DISCARDED, DEAD_LETTER, EXPIRED);
 
     private BrokerAddresses() {
     }

@@ -55,6 +55,7 @@ public class EmbeddedBrokerCustomizer implements ArtemisConfigurationCustomizer 
         config.addAddressSetting(BrokerAddresses.RELEASE, standardSettings(broker).setMaxDeliveryAttempts(-1));
         // Parked messages stay until a person looks at them: no redelivery limit, so no dead-letter loop.
         config.addAddressSetting(BrokerAddresses.DEAD_LETTER, standardSettings(broker).setMaxDeliveryAttempts(-1));
+        config.addAddressSetting(BrokerAddresses.REVIEW_DISCARDED, standardSettings(broker).setMaxDeliveryAttempts(-1));
         config.addAddressSetting(BrokerAddresses.EXPIRED, standardSettings(broker).setMaxDeliveryAttempts(-1));
 
         config.getQueueConfigs().clear();

@@ -36,7 +36,8 @@ public class ErpSettingsValidator implements InitializingBean {
         if (erp.isEnabled()) {
             LOG.info("ERP: {} at {}", erp.getKind(), erp.getUrl());
         } else {
-            LOG.info("No ERP is configured (orderflow.erp.kind=none): released orders wait on orderflow.release");
+            LOG.warn("No ERP is configured (orderflow.erp.kind=none): paid orders will wait on orderflow.release"
+                    + " until one is (docs/erp.md, \"Choosing the ERP\")");
         }
     }
 

@@ -4,6 +4,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Configuration;
 
 @Configuration
-@EnableConfigurationProperties(OrderflowProperties.class)
+@EnableConfigurationProperties({OrderflowProperties.class, ManagementSecurityProperties.class,
+        io.orderflow.review.ReviewProperties.class})
 public class OrderflowConfiguration {
 }

@@ -5,7 +5,16 @@ import io.orderflow.web.IntakeReadinessFilter;
 import org.apache.camel.CamelContext;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.autoconfigure.security.SecurityProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetails;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -16,8 +25,11 @@ import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * Who may call what. Webhooks are open to the network but every one is signature-checked in its route; the health
- * probe is open; everything else (actuator, admin API, and later Jolokia/Hawtio) needs the management credentials
- * (spring.security.user.*, from the environment).
+ * probe is open; everything else (actuator, admin API, and later Jolokia/Hawtio) needs the management credentials.
+ *
+ * <p>Two roles: OPERATOR (spring.security.user.*, env ORDERFLOW_ADMIN_USER / ORDERFLOW_ADMIN_PASSWORD) may do
+ * everything; VIEWER (orderflow.security.viewer.*, optional) may only read: GET on the admin API and the actuator.
+ * Replay, discard and approve need OPERATOR.
  */
 @Configuration
 public class WebSecurityConfiguration {
@@ -39,14 +51,42 @@ public class WebSecurityConfiguration {
     @Bean
     @Order(2)
     SecurityFilterChain managementEndpoints(HttpSecurity http) throws Exception {
-        http.csrf(csrf -> csrf.ignoringRequestMatchers("/admin/**"))
+        http.csrf(csrf -> csrf.ignoringRequestMatchers("/admin/**", "/api/admin/**"))
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
                         .requestMatchers("/error").permitAll()
-                        .anyRequest().authenticated())
+                        .requestMatchers(HttpMethod.GET, "/api/admin/**", "/admin/**", "/actuator/**")
+                                .hasAnyRole(OPERATOR, VIEWER)
+                        .anyRequest().hasRole(OPERATOR))
                 .httpBasic(Customizer.withDefaults());
         return http.build();
+    }
+
+    static final String OPERATOR = "OPERATOR";
+    static final String VIEWER = "VIEWER";
+
+    /**
+     * The management users from configuration: the operator (Spring's spring.security.user.name/password) and, when
+     * its password is set, the read-only viewer. A password without an encoding prefix ({bcrypt}, {noop}...) is plain.
+     */
+    @Bean
+    UserDetailsService managementUsers(SecurityProperties spring, ManagementSecurityProperties orderflow) {
+        List<UserDetails> users = new ArrayList<>();
+        users.add(User.withUsername(spring.getUser().getName()).password(encoded(spring.getUser().getPassword()))
+                .roles(OPERATOR, VIEWER).build());
+        ManagementSecurityProperties.Viewer viewer = orderflow.getViewer();
+        if (viewer.getPassword() != null && !viewer.getPassword().isBlank()) {
+            if (viewer.getName().equals(spring.getUser().getName())) {
+                throw new IllegalStateException("orderflow.security.viewer.name must differ from spring.security.user.name");
+            }
+            users.add(User.withUsername(viewer.getName()).password(encoded(viewer.getPassword())).roles(VIEWER).build());
+        }
+        return new InMemoryUserDetailsManager(users);
+    }
+
+    private static String encoded(String password) {
+        return password != null && password.matches("^\\{[^}]+}.*") ? password : "{noop}" + password;
     }
 
     /**
@@ -57,7 +97,7 @@ public class WebSecurityConfiguration {
     FilterRegistrationBean<WebhookBodyLimitFilter> webhookBodyLimitFilter(OrderflowProperties properties) {
         FilterRegistrationBean<WebhookBodyLimitFilter> registration =
                 new FilterRegistrationBean<>(new WebhookBodyLimitFilter(properties.getIntake().getMaxBodyBytes()));
-        registration.addUrlPatterns("/webhooks/*", "/admin/*");
+        registration.addUrlPatterns("/webhooks/*", "/admin/*", "/api/admin/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
         return registration;
     }
