@@ -11,10 +11,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Base64;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import io.orderflow.support.Broker;
 import jakarta.jms.Message;
@@ -126,34 +124,16 @@ class ReviewReplayTest {
         return post(port, "/admin/review/replay", new byte[0], headers);
     }
 
-    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        for (int i = 0; i < 150 && !condition.getAsBoolean(); i++) {
-            Thread.sleep(100);
-        }
-        assertThat(condition.getAsBoolean()).as("condition within 15 s").isTrue();
+    private static void await(java.util.function.BooleanSupplier condition) {
+        io.orderflow.support.MappingsCopy.await(condition);
     }
 
     private static Path copyOfMappings() {
-        try {
-            Path target = Files.createTempDirectory("orderflow-mappings");
-            try (Stream<Path> files = Files.list(Path.of("mappings"))) {
-                for (Path file : files.filter(Files::isRegularFile).toList()) {
-                    Files.copy(file, target.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-            return target;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return io.orderflow.support.MappingsCopy.create();
     }
 
     @AfterAll
     static void cleanUp() throws IOException {
-        try (Stream<Path> files = Files.list(MAPPINGS)) {
-            for (Path file : files.toList()) {
-                Files.delete(file);
-            }
-        }
-        Files.delete(MAPPINGS);
+        io.orderflow.support.MappingsCopy.delete(MAPPINGS);
     }
 }
