@@ -14,11 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.orderflow.shop.ShopPlatform.TopicKind;
 import io.orderflow.shop.WebhookRequest;
 import io.orderflow.simulator.SimulatedShopifyGraphql;
-import org.apache.camel.CamelContext;
-import org.apache.camel.ProducerTemplate;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.orderflow.support.MappingRunner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -32,20 +28,6 @@ class ShopifyPlatformTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final Path EXAMPLES = Path.of("mappings/shopify-order-to-canonical.examples");
-    static CamelContext camel;
-    static ProducerTemplate template;
-
-    @BeforeAll
-    static void startCamel() {
-        camel = new DefaultCamelContext();
-        camel.start();
-        template = camel.createProducerTemplate();
-    }
-
-    @AfterAll
-    static void stopCamel() {
-        camel.stop();
-    }
 
     @Test
     void webhookContract() {
@@ -95,7 +77,6 @@ class ShopifyPlatformTest {
     }
 
     private JsonNode map(JsonNode envelope) throws IOException {
-        return JSON.readTree(template.requestBody("jsonata:file:mappings/shopify-order-to-canonical.jsonata"
-                + "?inputType=JsonString&outputType=JsonString", envelope.toString(), String.class));
+        return JSON.readTree(MappingRunner.map(Path.of("mappings/shopify-order-to-canonical.jsonata"), envelope.toString()));
     }
 }
