@@ -61,18 +61,25 @@ public class IntakeReadinessFilter extends OncePerRequestFilter {
         return true;
     }
 
+    /** Route path templates as patterns, compiled once (this filter runs on every webhook). */
+    private static final java.util.Map<String, Pattern> PATTERNS = new java.util.concurrent.ConcurrentHashMap<>();
+
     static boolean matches(String template, String path) {
         if (template == null) {
             return false;
         }
+        return PATTERNS.computeIfAbsent(template, IntakeReadinessFilter::pattern).matcher(path).matches();
+    }
+
+    private static Pattern pattern(String template) {
         StringBuilder regex = new StringBuilder();
+        // A template ending in a parameter: the split drops nothing thanks to the -1 limit
         for (String part : template.split("\\{[^}/]*\\}", -1)) {
             if (!regex.isEmpty()) {
                 regex.append("[^/]+");
             }
             regex.append(Pattern.quote(part));
         }
-        // A template ending in a parameter: the split drops nothing thanks to the -1 limit
-        return Pattern.matches(regex.toString(), path);
+        return Pattern.compile(regex.toString());
     }
 }
