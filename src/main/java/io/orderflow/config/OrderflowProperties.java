@@ -451,6 +451,9 @@ public class OrderflowProperties {
         private String apiKey;
         /** The sale order line's tax field; empty: tax_id with jsonrpc (Odoo up to 18), tax_ids with json2. */
         private String lineTaxField;
+        /** The stock.move field of the done quantity in the shipment write-back; empty: quantity (Odoo 17+, with
+         * picked); quantity_done for Odoo up to 16. */
+        private String moveQuantityField;
 
         public OdooApi getApi() { return api; }
         public void setApi(OdooApi api) { this.api = api; }
@@ -462,6 +465,8 @@ public class OrderflowProperties {
         public void setApiKey(String apiKey) { this.apiKey = apiKey; }
         public String getLineTaxField() { return lineTaxField; }
         public void setLineTaxField(String v) { this.lineTaxField = v; }
+        public String getMoveQuantityField() { return moveQuantityField; }
+        public void setMoveQuantityField(String v) { this.moveQuantityField = v; }
 
         @Override
         public String toString() { return "Odoo[api=" + api + ", database=" + database + ", credentials hidden]"; }

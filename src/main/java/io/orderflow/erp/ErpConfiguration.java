@@ -60,5 +60,6 @@ public class ErpConfiguration {
         }
 
         @Override public StockChanges stockChangedSince(String watermark, java.time.Duration overlap) { throw none(); }
+        @Override public DeliveryResult deliver(String reference, Delivery delivery) { throw none(); }
     }
 }
