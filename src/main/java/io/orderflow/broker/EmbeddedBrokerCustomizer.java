@@ -53,6 +53,8 @@ public class EmbeddedBrokerCustomizer implements ArtemisConfigurationCustomizer 
         // An ERP outage must not dead-letter released orders: the ERP stage's circuit breaker suspends consumption,
         // and the consumer itself parks a message after max-delivery-attempts for any other failure.
         config.addAddressSetting(BrokerAddresses.RELEASE, standardSettings(broker).setMaxDeliveryAttempts(-1));
+        // The same for write-back requests: a shop or ERP outage waits on the broker (circuit breaker), never dead-letters.
+        config.addAddressSetting(BrokerAddresses.WRITEBACK_REQUESTS, standardSettings(broker).setMaxDeliveryAttempts(-1));
         // Parked messages stay until a person looks at them: no redelivery limit, so no dead-letter loop.
         config.addAddressSetting(BrokerAddresses.DEAD_LETTER, standardSettings(broker).setMaxDeliveryAttempts(-1));
         config.addAddressSetting(BrokerAddresses.REVIEW_DISCARDED, standardSettings(broker).setMaxDeliveryAttempts(-1));
