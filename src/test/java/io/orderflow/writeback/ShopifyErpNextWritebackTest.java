@@ -265,6 +265,27 @@ class ShopifyErpNextWritebackTest {
         assertThat(SHOP.findAll(fulfillmentCreates(id))).isEmpty();
     }
 
+    @Test
+    void shopifyThrottledRollsTheRequestBackAndItsRedeliveryWritesOnce() throws Exception {
+        String id = "8008";
+        shopifyOrder(id, 1);
+        erpnextSalesOrder(id, 1);
+        // The first state query is THROTTLED (HTTP 200, errors[].extensions.code), as Shopify answers over its cost limit.
+        SHOP.stubFor(stateQuery(id).atPriority(1).inScenario("throttle").whenScenarioStateIs(Scenario.STARTED)
+                .willSetStateTo("served").willReturn(json("{\"errors\":[{\"message\":\"Throttled\",\"extensions\":{\"code\":"
+                        + "\"THROTTLED\",\"documentation\":\"https://shopify.dev/api/usage/rate-limits\"}}],\"extensions\":{\"cost\":"
+                        + "{\"requestedQueryCost\":52,\"actualQueryCost\":null,\"throttleStatus\":{\"maximumAvailable\":2000.0,"
+                        + "\"currentlyAvailable\":2,\"restoreRate\":100.0}}}}")));
+
+        send(jms, request("test-shopify", id, "PKG-1", "1Z8008", true, List.<String[]>of(new String[] {"IPOD2008GREEN", "1", "466157049"})));
+        awaitDrained();
+
+        SHOP.verify(2, stateQueries(id));
+        assertThat(SHOP.findAll(fulfillmentCreates(id))).hasSize(1);
+        assertThat(ERPNEXT.findAll(postRequestedFor(urlEqualTo("/api/resource/Delivery%20Note")))).hasSize(1);
+        assertThat(Queues.browse(jms, "orderflow.review", "test-shopify:" + id)).isEmpty();
+    }
+
     // ------------------------------------------------------------------------------------------------- Shopify
 
     /**
