@@ -4,7 +4,7 @@ import java.util.List;
 
 import io.orderflow.config.OrderflowProperties;
 import io.orderflow.erp.ErpUnavailableException;
-import org.apache.camel.throttling.ThrottlingExceptionRoutePolicy;
+import io.orderflow.http.CircuitBreakerRoutePolicy;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -34,10 +34,11 @@ public class WritebackConfiguration {
      * of burning delivery attempts; after circuit-half-open-after one request is tried, and a success resumes it.
      */
     @Bean
-    ThrottlingExceptionRoutePolicy writebackCircuitBreaker(OrderflowProperties properties) {
+    CircuitBreakerRoutePolicy writebackCircuitBreaker(OrderflowProperties properties,
+            org.springframework.beans.factory.ObjectProvider<io.micrometer.core.instrument.MeterRegistry> meters) {
         OrderflowProperties.Erp erp = properties.getErp();
-        return new ThrottlingExceptionRoutePolicy(erp.getCircuitFailureThreshold(), erp.getCircuitFailureWindow().toMillis(),
-                erp.getCircuitHalfOpenAfter().toMillis(),
-                List.of(WritebackUnavailableException.class, ErpUnavailableException.class));
+        return new CircuitBreakerRoutePolicy("write-back (shop or ERP)", erp.getCircuitFailureThreshold(),
+                erp.getCircuitFailureWindow(), erp.getCircuitHalfOpenAfter(),
+                List.of(WritebackUnavailableException.class, ErpUnavailableException.class), meters.getIfAvailable());
     }
 }
