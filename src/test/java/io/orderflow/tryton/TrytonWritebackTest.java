@@ -51,7 +51,9 @@ import org.springframework.test.context.DynamicPropertySource;
         "orderflow.erp.tryton.password=admin", "orderflow.erp.shortage-policy=backorder",
         "orderflow.erp.circuit-half-open-after=2s", "orderflow.erp.url=${TRYTON_URL:http://127.0.0.1:8000}",
         "orderflow.erp.charges.shipping-product=SHIPPING", "orderflow.erp.charges.discount-product=DISCOUNT",
-        "orderflow.writeback.shop=false", "orderflow.channels.test-shopify.api.access-token=shpat_test_token"})
+        "orderflow.writeback.shop=false", "orderflow.channels.test-shopify.api.access-token=shpat_test_token",
+        // The WireMock shop answers only the order query: no stock pushes to it (they would fail and dead-letter).
+        "orderflow.channels.test-shopify.stock.source=none"})
 @ActiveProfiles("test")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TrytonWritebackTest {
