@@ -53,6 +53,8 @@ public class EmbeddedBrokerCustomizer implements ArtemisConfigurationCustomizer 
         // An ERP outage must not dead-letter released orders: the ERP stage's circuit breaker suspends consumption,
         // and the consumer itself parks a message after max-delivery-attempts for any other failure.
         config.addAddressSetting(BrokerAddresses.RELEASE, standardSettings(broker).setMaxDeliveryAttempts(-1));
+        // Likewise a WMS outage must not dead-letter allocated orders (the fulfilment stage's circuit breaker).
+        config.addAddressSetting(BrokerAddresses.ALLOCATED, standardSettings(broker).setMaxDeliveryAttempts(-1));
         // Parked messages stay until a person looks at them: no redelivery limit, so no dead-letter loop.
         config.addAddressSetting(BrokerAddresses.DEAD_LETTER, standardSettings(broker).setMaxDeliveryAttempts(-1));
         config.addAddressSetting(BrokerAddresses.REVIEW_DISCARDED, standardSettings(broker).setMaxDeliveryAttempts(-1));
@@ -64,6 +66,10 @@ public class EmbeddedBrokerCustomizer implements ArtemisConfigurationCustomizer 
                     .setAddress(queue).setRoutingType(RoutingType.ANYCAST).setDurable(true);
             if (queue.equals(BrokerAddresses.GATE_STATE)) {
                 // One message per order: a newer state replaces the older one; read by browsing, never consumed.
+                queueConfig.setLastValue(true).setLastValueKey("orderKey").setNonDestructive(true);
+            }
+            if (queue.equals(BrokerAddresses.FULFILMENT_STATE)) {
+                // One fulfilment state per order: browsed by the fulfilment and tracking stages, never consumed.
                 queueConfig.setLastValue(true).setLastValueKey("orderKey").setNonDestructive(true);
             }
             if (queue.equals(BrokerAddresses.STOCK_PUSH)) {

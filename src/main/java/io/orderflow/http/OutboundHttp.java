@@ -44,13 +44,26 @@ public class OutboundHttp {
     private volatile long notBefore;
 
     public OutboundHttp(String name, int maxRequestsPerSecond, Duration requestTimeout, Duration maxPermitWait) {
+        this(name, Math.max(1, maxRequestsPerSecond), Duration.ofSeconds(1), requestTimeout, maxPermitWait);
+    }
+
+    /**
+     * A system whose limit is stated per another period (ShipStation: 40 per minute): {@code requests} calls per
+     * {@code period}, spread evenly (one permit every period/requests), so a burst never overshoots the window.
+     */
+    public static OutboundHttp perMinute(String name, int requestsPerMinute, Duration requestTimeout, Duration maxPermitWait) {
+        long spacingNanos = Duration.ofMinutes(1).toNanos() / Math.max(1, requestsPerMinute);
+        return new OutboundHttp(name, 1, Duration.ofNanos(spacingNanos), requestTimeout, maxPermitWait);
+    }
+
+    private OutboundHttp(String name, int limitForPeriod, Duration period, Duration requestTimeout, Duration maxPermitWait) {
         this.name = name;
         this.requestTimeout = requestTimeout;
         this.maxPermitWait = maxPermitWait;
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build();
         this.rateLimiter = RateLimiter.of(name, RateLimiterConfig.custom()
-                .limitForPeriod(Math.max(1, maxRequestsPerSecond))
-                .limitRefreshPeriod(Duration.ofSeconds(1))
+                .limitForPeriod(limitForPeriod)
+                .limitRefreshPeriod(period)
                 .timeoutDuration(maxPermitWait)
                 .build());
     }
@@ -104,8 +117,10 @@ public class OutboundHttp {
         }
     }
 
+    /** Retry-After, else X-Rate-Limit-Reset (ShipStation v1: seconds until the window resets), else 2 s. */
     static Duration retryAfter(HttpResponse<?> response) {
-        return response.headers().firstValue("Retry-After").map(value -> {
+        return response.headers().firstValue("Retry-After")
+                .or(() -> response.headers().firstValue("X-Rate-Limit-Reset")).map(value -> {
             try {
                 return Duration.ofMillis((long) (Double.parseDouble(value.trim()) * 1000));
             } catch (NumberFormatException e) {
