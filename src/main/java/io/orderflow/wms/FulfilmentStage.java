@@ -25,7 +25,7 @@ import org.springframework.stereotype.Component;
  * fulfilment order created, idempotent on the order key at the WMS too (REST: Idempotency-Key and 409; ShipStation:
  * upsert by orderKey), so a crash between the WMS's answer and our commit never makes a second one;</li>
  * <li>the new fulfilment state (variable {@code fulfilmentState}: ordered lines, nothing shipped, the WMS id) and the
- * fulfilment-requested event (the body) are left for the route to send, in this transaction.</li>
+ * fulfilment-requested event (variable {@code requestedBody}) are left for the route to send, in this transaction.</li>
  * </ol>
  */
 @Component("fulfilmentStage")
@@ -107,6 +107,6 @@ public class FulfilmentStage {
             requestedLines.addObject().put("sku", line.path("sku").asText()).put("quantity", line.path("ordered").asText())
                     .put("shopLineId", line.path("shopLineId").asText());
         }
-        exchange.getMessage().setBody(requested.toString());
+        exchange.setVariable("requestedBody", requested.toString());
     }
 }

@@ -12,7 +12,7 @@ import org.springframework.stereotype.Component;
 /**
  * Reads an order's fulfilment state from the last-value queue orderflow.fulfilment.state (keyed by the orderKey
  * property; browsed, so the state stays there). Writing is a plain send of the new state to that queue with the
- * orderKey property, done by the fulfilment and tracking routes (steps save-fulfilment-state) inside the consumer's
+ * orderKey property, done by the fulfilment and tracking routes (steps save-requested-fulfilment-state, save-tracked-fulfilment-state) inside the consumer's
  * transaction: the state and the stage's other outputs commit together.
  *
  * <p>The state (JSON): orderKey, channel, shopOrderId, orderNumber, orderName, customer (for the notifications),

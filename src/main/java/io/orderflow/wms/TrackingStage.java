@@ -33,7 +33,7 @@ import org.springframework.stereotype.Component;
  * </ul>
  * Variables for the route: {@code trackingChanged} (false: a duplicate or replay, nothing is sent), {@code
  * fulfilmentState}, {@code writebackBody}, {@code notifyShipped}, {@code notifyOutForDelivery}, {@code
- * notifyDelivered}, {@code mismatchReason} (each null when there is nothing to send).
+ * notifyDelivered}, {@code mismatchReason} and {@code mismatchBody} (the event, for the ops record) (each null when there is nothing to send).
  */
 @Component("trackingStage")
 public class TrackingStage {
@@ -56,7 +56,7 @@ public class TrackingStage {
 
     public void process(Exchange exchange) throws IOException {
         for (String variable : List.of("fulfilmentState", "writebackBody", "notifyShipped", "notifyOutForDelivery",
-                "notifyDelivered", "mismatchReason")) {
+                "notifyDelivered", "mismatchReason", "mismatchBody")) {
             exchange.setVariable(variable, null);
         }
         exchange.setVariable("trackingChanged", false);
@@ -119,6 +119,7 @@ public class TrackingStage {
             String reason = "fulfilment accuracy mismatch in package " + packageId + ": " + String.join("; ", differences);
             ((ArrayNode) state.withArray("mismatches")).addObject().put("packageId", packageId).put("difference", reason);
             exchange.setVariable("mismatchReason", reason);
+            exchange.setVariable("mismatchBody", event.toString());
             LOG.warn("OPS ALERT: order {}: {}", orderKey, reason);
         }
 
