@@ -48,11 +48,14 @@ public class OutboundHttp {
     }
 
     /**
-     * A system whose limit is stated per another period (ShipStation: 40 per minute): {@code requests} calls per
-     * {@code period}, spread evenly (one permit every period/requests), so a burst never overshoots the window.
+     * A system whose limit is stated per minute (ShipStation: 40 per minute and API key): one permit per cycle of
+     * 60 s / (requestsPerMinute - 1). Permits are counted per cycle, so two calls may fall at the end of one cycle and
+     * the start of the next; with one cycle fewer than the limit, no 60-second window ever holds more than
+     * requestsPerMinute calls, and a burst is spread instead of spent at once.
      */
     public static OutboundHttp perMinute(String name, int requestsPerMinute, Duration requestTimeout, Duration maxPermitWait) {
-        long spacingNanos = Duration.ofMinutes(1).toNanos() / Math.max(1, requestsPerMinute);
+        int cycles = requestsPerMinute > 1 ? requestsPerMinute - 1 : 1;
+        long spacingNanos = Duration.ofMinutes(1).toNanos() / cycles;
         return new OutboundHttp(name, 1, Duration.ofNanos(spacingNanos), requestTimeout, maxPermitWait);
     }
 
