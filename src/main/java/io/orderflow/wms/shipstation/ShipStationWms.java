@@ -139,7 +139,7 @@ public class ShipStationWms implements WmsAdapter {
     }
 
     /** The same URL asking for the shipment items (ShipStation leaves them out unless includeShipmentItems=True). */
-    static URI withShipmentItems(URI uri) {
+    public static URI withShipmentItems(URI uri) {
         String query = uri.getRawQuery() == null ? "" : uri.getRawQuery();
         String rewritten = query.replaceAll("(?i)(^|&)includeShipmentItems=[^&]*", "$1includeShipmentItems=True");
         if (!rewritten.toLowerCase(Locale.ROOT).contains("includeshipmentitems=")) {
