@@ -53,8 +53,10 @@ public class EmbeddedBrokerCustomizer implements ArtemisConfigurationCustomizer 
         // An ERP outage must not dead-letter released orders: the ERP stage's circuit breaker suspends consumption,
         // and the consumer itself parks a message after max-delivery-attempts for any other failure.
         config.addAddressSetting(BrokerAddresses.RELEASE, standardSettings(broker).setMaxDeliveryAttempts(-1));
-        // Likewise a WMS outage must not dead-letter allocated orders (the fulfilment stage's circuit breaker).
+        // Likewise a WMS outage must not dead-letter allocated orders (the fulfilment stage's circuit breaker) or
+        // cancellations (they wait for the WMS to cancel the fulfilment order).
         config.addAddressSetting(BrokerAddresses.ALLOCATED, standardSettings(broker).setMaxDeliveryAttempts(-1));
+        config.addAddressSetting(BrokerAddresses.CANCELLATIONS, standardSettings(broker).setMaxDeliveryAttempts(-1));
         // Parked messages stay until a person looks at them: no redelivery limit, so no dead-letter loop.
         config.addAddressSetting(BrokerAddresses.DEAD_LETTER, standardSettings(broker).setMaxDeliveryAttempts(-1));
         config.addAddressSetting(BrokerAddresses.REVIEW_DISCARDED, standardSettings(broker).setMaxDeliveryAttempts(-1));

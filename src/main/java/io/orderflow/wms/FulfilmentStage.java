@@ -19,8 +19,9 @@ import org.springframework.stereotype.Component;
 /**
  * The fulfilment stage's step (route {@code fulfilment}) for one allocated order:
  * <ol>
- * <li>an order whose fulfilment state (orderflow.fulfilment.state) already names its WMS fulfilment order is not sent
- * again (a repeated or replayed allocated event changes nothing: variable {@code fulfilmentExists});</li>
+ * <li>an order whose fulfilment state (orderflow.fulfilment.state) already names its WMS fulfilment order, or says it
+ * was cancelled before it got there, is not sent (a repeated or replayed allocated event changes nothing: variable
+ * {@code fulfilmentExists});</li>
  * <li>otherwise the WMS request is mapped from the allocated order (the adapter's mapping in mappings/) and the
  * fulfilment order created, idempotent on the order key at the WMS too (REST: Idempotency-Key and 409; ShipStation:
  * upsert by orderKey), so a crash between the WMS's answer and our commit never makes a second one;</li>
@@ -57,6 +58,11 @@ public class FulfilmentStage {
         }
         exchange.getMessage().setHeader("orderKey", orderKey);
         ObjectNode existing = states.load(orderKey);
+        if (existing != null && "cancelled".equals(existing.path("status").asText())) {
+            LOG.info("Order {} was cancelled before it reached the WMS: not sent", orderKey);
+            exchange.setVariable("fulfilmentExists", true);
+            return;
+        }
         if (existing != null && !existing.path("wmsFulfilmentId").asText("").isBlank()) {
             LOG.info("Order {} has fulfilment order {} in WMS {} already: not sent again", orderKey,
                     existing.path("wmsFulfilmentId").asText(), existing.path("wms").asText());
@@ -81,8 +87,12 @@ public class FulfilmentStage {
                 .put("wmsKind", settings.getKind().name())
                 .put("wmsFulfilmentId", created.id())
                 .put("status", "requested")
-                .put("requestedAt", requestedAt);
+                .put("requestedAt", requestedAt)
+                .put("total", order.path("totals").path("total").asText(""))
+                .put("currency", order.path("currency").asText(""));
         state.set("customer", order.path("customer"));
+        // What the WMS got: ShipStation's cancel is the same upsert with orderStatus cancelled.
+        state.set("wmsRequest", request);
         ArrayNode lines = state.putArray("lines");
         for (JsonNode line : order.path("lines")) {
             lines.addObject().put("shopLineId", line.path("lineId").asText())

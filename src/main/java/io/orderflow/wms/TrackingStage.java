@@ -73,6 +73,11 @@ public class TrackingStage {
                     + ": orderflow did not send this order to the WMS (or not yet); replay once it has");
         }
         ObjectNode pkg = findPackage(state, packageId, event.path("trackingNumber").asText(""));
+        if (pkg == null && "cancelled".equals(state.path("status").asText())) {
+            throw new UnprocessableEventException("return case: package " + packageId + " of " + orderKey
+                    + " shipped after the order was cancelled (" + event.path("carrier").asText("") + " "
+                    + event.path("trackingNumber").asText("") + ")");
+        }
         boolean hasLines = event.path("lines").isArray() && !event.path("lines").isEmpty();
         if (pkg == null && !hasLines) {
             throw new UnprocessableEventException("tracking update for package " + packageId + " of " + orderKey

@@ -305,7 +305,68 @@ class RestWmsFulfilmentTest {
         assertThat(broker.added("orderflow.dead-letter")).isEqualTo(deadBefore);
     }
 
+    @Test
+    void aCancellationBeforeShippingCancelsTheWmsOrderOnceAndAfterShippingIsAReturnCase() throws Exception {
+        WMS.stubFor(post(urlEqualTo("/api/v1/fulfilment-orders/FO-123/cancel")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("{\"id\":\"FO-123\",\"status\":\"cancelled\"}")));
+        // Before shipping, delivered twice: one cancel at the WMS.
+        String cancelled = fulfilled("7009", "cancel-7009@customer.example");
+        cancel(cancelled, "cancelled", 0, "gate:cancel:d-7009");
+        cancel(cancelled, "cancelled", 0, "gate:cancel:d-7009-again");
+        await().atMost(Duration.ofSeconds(20)).until(() -> "cancelled".equals(states.load(cancelled).path("status").asText()));
+        Thread.sleep(1000);
+        WMS.verify(1, postRequestedFor(urlEqualTo("/api/v1/fulfilment-orders/FO-123/cancel"))
+                .withHeader("Authorization", equalTo("Bearer wms-test-token"))
+                .withHeader("Idempotency-Key", equalTo("cancel:" + cancelled))
+                .withRequestBody(equalToJson("{\"orderKey\":\"" + cancelled + "\"}")));
+        // A package the WMS ships anyway is a return case, not a write-back.
+        signed(addPackage(shipment("evt-7009", cancelled, "FO-123"), "PKG-7009", "shipped", "1Z7009", "IPOD2008GREEN:1"));
+        assertThat(Queues.await(jms, "orderflow.review", cancelled).get(0).getStringProperty("orderflowReason"))
+                .contains("return case: package PKG-7009");
+        assertThat(Queues.browse(jms, "orderflow.writeback.requests", cancelled)).isEmpty();
+
+        // After shipping: parked as a return case with the package, nothing sent to the WMS.
+        String shipped = fulfilled("7010", "cancel-7010@customer.example");
+        signed(addPackage(shipment("evt-7010", shipped, "FO-123"), "PKG-7010", "shipped", "1Z7010", "IPOD2008GREEN:1"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> "partially_shipped".equals(states.load(shipped).path("status").asText()));
+        cancel(shipped, "refunded", 40994, "gate:cancel:d-7010");
+        String reason = Queues.await(jms, "orderflow.review", shipped).get(0).getStringProperty("orderflowReason");
+        assertThat(reason).contains("return case: order " + shipped + " was refunded after it shipped")
+                .contains("PKG-7010 shipped (UPS 1Z7010)");
+        WMS.verify(1, postRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.urlMatching("/api/v1/fulfilment-orders/.*/cancel")));
+    }
+
+    @Test
+    void aCancellationBeforeTheOrderReachesTheWmsKeepsItFromBeingSentAndAPartialRefundIsReported() throws Exception {
+        String orderKey = "shop-eu:7011";
+        cancel(orderKey, "cancelled", 0, "gate:cancel:d-7011");
+        await().atMost(Duration.ofSeconds(20)).until(() -> states.load(orderKey) != null);
+        NotifyBuilder handled = new NotifyBuilder(camel).fromRoute("fulfilment").whenCompleted(1).create();
+        allocate(jms, example("wms-rest-fulfilment-order", "many-lines-express.input.json", "7011", "c-7011@customer.example"), "a-7011");
+        assertThat(handled.matches(20, TimeUnit.SECONDS)).isTrue();
+        WMS.verify(0, postRequestedFor(urlEqualTo("/api/v1" + CREATE)));
+        assertThat(states.load(orderKey).get("status").asText()).isEqualTo("cancelled");
+
+        String partly = fulfilled("7012", "c-7012@customer.example");   // total 409.94 USD
+        cancel(partly, "refunded", 19900, "gate:cancel:d-7012");
+        assertThat(Queues.await(jms, "orderflow.review", partly).get(0).getStringProperty("orderflowReason"))
+                .contains("partial refund of 199.00 USD of 409.94");
+        assertThat(states.load(partly).get("status").asText()).isEqualTo("requested");
+    }
+
     // --- helpers ---
+
+    void cancel(String orderKey, String reason, long refundedMinor, String duplicateId) {
+        String body = WmsTestSupport.JSON.createObjectNode().put("orderKey", orderKey).put("erpReference", "x")
+                .put("reason", reason).put("refundedMinor", refundedMinor).put("currency", "USD").toString();
+        jms.send("orderflow.order.cancellations", session -> {
+            var message = session.createTextMessage(body);
+            message.setStringProperty("orderKey", orderKey);
+            message.setStringProperty("JMSXGroupID", orderKey);
+            message.setStringProperty("_AMQ_DUPL_ID", duplicateId);
+            return message;
+        });
+    }
 
     /** An order allocated and sent to the WMS (3 lines, one each: green, red, black); its orderKey. */
     String fulfilled(String orderId, String email) throws Exception {
