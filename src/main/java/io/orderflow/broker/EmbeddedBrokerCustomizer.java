@@ -57,6 +57,8 @@ public class EmbeddedBrokerCustomizer implements ArtemisConfigurationCustomizer 
         // cancellations (they wait for the WMS to cancel the fulfilment order).
         config.addAddressSetting(BrokerAddresses.ALLOCATED, standardSettings(broker).setMaxDeliveryAttempts(-1));
         config.addAddressSetting(BrokerAddresses.CANCELLATIONS, standardSettings(broker).setMaxDeliveryAttempts(-1));
+        // And ShipStation's webhooks wait for its API (their fetch) rather than being dead-lettered without a reason.
+        config.addAddressSetting(BrokerAddresses.WMS_INTAKE, standardSettings(broker).setMaxDeliveryAttempts(-1));
         // Parked messages stay until a person looks at them: no redelivery limit, so no dead-letter loop.
         config.addAddressSetting(BrokerAddresses.DEAD_LETTER, standardSettings(broker).setMaxDeliveryAttempts(-1));
         config.addAddressSetting(BrokerAddresses.REVIEW_DISCARDED, standardSettings(broker).setMaxDeliveryAttempts(-1));

@@ -67,6 +67,10 @@ public class TrackingStage {
         if (orderKey.isBlank() || packageId.isBlank() || !RANK.containsKey(status)) {
             throw new UnprocessableEventException("shipment event without orderKey, packageId or a known status");
         }
+        // The route's duplicate ids name the package: from the event itself, whatever headers a replay carries.
+        exchange.getMessage().setHeader("orderKey", orderKey);
+        exchange.getMessage().setHeader("orderflowPackageId", packageId);
+        exchange.getMessage().setHeader("orderflowShipmentStatus", status);
         ObjectNode state = states.load(orderKey);
         if (state == null) {
             throw new UnprocessableEventException("no fulfilment state for " + orderKey

@@ -126,12 +126,19 @@ class ShipStationWmsTest {
         fulfilled("8002");
         String shipments = example("shipstation-shipments-to-canonical", "one-shipment-one-item.input.json", "8002", "-");
         JsonNode payload = json(shipments).get("payload");
-        SHIPSTATION.stubFor(get(urlEqualTo("/shipments?storeID=123456&batchId=8002&includeShipmentItems=True"))
+        SHIPSTATION.stubFor(get(urlEqualTo("/shipments?storeID=123456&batchId=12345678&includeShipmentItems=True"))
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(payload.toString())));
 
-        HttpResponse<String> response = shipNotify("ss-url-secret", SHIPSTATION.baseUrl()
-                + "/shipments?storeID=123456&batchId=8002&includeShipmentItems=False");
+        // The fixture (../shared/fixtures/shipstation-ship-notify-webhook.json) as ShipStation posts it, its
+        // resource_url on this test's ShipStation host.
+        byte[] webhook = new String(Webhooks.fixture("shipstation-ship-notify-webhook.json"), StandardCharsets.UTF_8)
+                .replace("https://ssapi.shipstation.com", SHIPSTATION.baseUrl()).getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> response = Webhooks.post(port, "/webhooks/wms/shipstation?secret=ss-url-secret", webhook,
+                Map.of("Content-Type", "application/json"));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        // ShipStation retries a webhook it thinks failed: the same delivery is stored once, fetched once.
+        assertThat(Webhooks.post(port, "/webhooks/wms/shipstation?secret=ss-url-secret", webhook,
+                Map.of("Content-Type", "application/json")).statusCode()).isEqualTo(200);
 
         JsonNode writeback = json(Queues.await(jms, "orderflow.writeback.requests", "shop-eu:8002").get(0).getText());
         assertThat(writeback.get("packageId").asText()).isEqualTo("shipstation-72513480");
@@ -141,6 +148,8 @@ class ShipStationWmsTest {
         assertThat(writeback.get("trackingUrl").asText()).isEqualTo("https://www.ups.com/track?tracknum=1Z001985YW99744790");
         assertThat(writeback.get("lines").toString()).isEqualTo("[{\"sku\":\"IPOD2008GREEN\",\"quantity\":\"1\",\"shopLineId\":\"466157049\"}]");
         assertThat(writeback.get("orderComplete").asBoolean()).isFalse();   // red and black still open
+        Thread.sleep(1000);
+        assertThat(Queues.browse(jms, "orderflow.writeback.requests", "shop-eu:8002")).hasSize(1);
         SHIPSTATION.verify(1, getRequestedFor(urlPathEqualTo("/shipments")).withHeader("Authorization", equalTo(BASIC)));
     }
 
