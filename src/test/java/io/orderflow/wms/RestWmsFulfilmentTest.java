@@ -354,6 +354,29 @@ class RestWmsFulfilmentTest {
         assertThat(states.load(partly).get("status").asText()).isEqualTo("requested");
     }
 
+    @Test
+    void shipmentsThatCannotBeTrackedAreParkedForReviewWithTheirReason() throws Exception {
+        // An order orderflow never sent to the WMS.
+        signed(addPackage(shipment("evt-7013", "shop-eu:7013", "FO-X"), "PKG-7013", "shipped", "1Z7013", "IPOD2008GREEN:1"));
+        assertThat(Queues.await(jms, "orderflow.review", "shop-eu:7013").get(0).getStringProperty("orderflowReason"))
+                .contains("no fulfilment state for shop-eu:7013");
+
+        // A status word nobody knows: the canonical event fails its schema; the raw webhook is parked.
+        String orderKey = fulfilled("7014", "c-7014@customer.example");
+        signed(addPackage(shipment("evt-7014", orderKey, "FO-123"), "PKG-7014", "teleported", "1Z7014", "IPOD2008GREEN:1"));
+        TextMessage parked = Queues.await(jms, "orderflow.review", orderKey).get(0);
+        assertThat(parked.getStringProperty("orderflowFailedRoute")).isEqualTo("normalise-shipment");
+        assertThat(json(parked.getText()).at("/packages/0/status").asText()).isEqualTo("teleported");
+
+        // A carrier update for a package no shipment named (no lines): parked, nothing sent.
+        signed(tracking("evt-7014-t", orderKey, "PKG-UNKNOWN", "InTransit"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> Queues.browse(jms, "orderflow.review", orderKey).size() == 2);
+        assertThat(Queues.browse(jms, "orderflow.review", orderKey).get(1).getStringProperty("orderflowReason"))
+                .contains("tracking update for package PKG-UNKNOWN");
+        assertThat(Queues.browse(jms, "orderflow.writeback.requests", orderKey)).isEmpty();
+        assertThat(mailsTo("c-7014@customer.example")).isEmpty();
+    }
+
     // --- helpers ---
 
     void cancel(String orderKey, String reason, long refundedMinor, String duplicateId) {
