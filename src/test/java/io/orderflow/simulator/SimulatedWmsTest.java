@@ -71,10 +71,32 @@ class SimulatedWmsTest {
                 "Demo Shop: order #" + number + " has shipped",
                 "Demo Shop: your package of order #" + number + " arrives today",
                 "Demo Shop: your package of order #" + number + " has been delivered");
-        JsonNode writeback = json.readTree(io.orderflow.support.Queues.await(jms, "orderflow.writeback.requests", orderKey)
-                .get(0).getText());
-        assertThat(writeback.get("orderComplete").asBoolean()).isTrue();
-        assertThat(writeback.get("trackingUrl").asText()).startsWith("https://www.ups.com/track?tracknum=1ZSIM");
+        // Written back once: the simulated Shopify shows the fulfillment with its tracking, the simulated ERPNext a
+        // submitted Delivery Note with the tracking number.
+        String tracking = state.at("/packages/0/trackingNumber").asText();
+        assertThat(tracking).startsWith("1ZSIM");
+        String orderId = orderKey.substring(orderKey.indexOf(':') + 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> shopifyOrder(orderId).at("/data/order/fulfillments").size() == 1
+                && deliveryNotes(tracking).size() == 1);
+        JsonNode shopify = shopifyOrder(orderId);
+        assertThat(shopify.at("/data/order/fulfillments/0/trackingInfo/0/number").asText()).isEqualTo(tracking);
+        assertThat(shopify.at("/data/order/fulfillments/0/trackingInfo/0/url").asText())
+                .startsWith("https://www.ups.com/track?tracknum=1ZSIM");
+        assertThat(deliveryNotes(tracking).get(0).path("docstatus").asInt()).isEqualTo(1);
+        assertThat(io.orderflow.support.Queues.browse(jms, "orderflow.review", orderKey)).isEmpty();
+    }
+
+    JsonNode shopifyOrder(String orderId) throws IOException, InterruptedException {
+        return json.readTree(send(HttpRequest.newBuilder(uri("/sim/shopify/demo-shopify/admin/api/2025-10/graphql.json"))
+                .header("X-Shopify-Access-Token", "shpat_demo_token").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"query FulfilmentStateForOrderflow($id: ID!) { order(id: $id) { id } }\","
+                        + "\"variables\":{\"id\":\"gid://shopify/Order/" + orderId + "\"}}"))).body());
+    }
+
+    JsonNode deliveryNotes(String tracking) throws IOException, InterruptedException {
+        String filters = java.net.URLEncoder.encode("[[\"lr_no\",\"=\",\"" + tracking + "\"]]", java.nio.charset.StandardCharsets.UTF_8);
+        return json.readTree(send(HttpRequest.newBuilder(uri("/sim/erpnext/api/resource/Delivery%20Note?filters=" + filters))
+                .header("Authorization", "token demo-key:demo-secret")).body()).path("data");
     }
 
     List<String> subjects(String number) throws IOException, InterruptedException {

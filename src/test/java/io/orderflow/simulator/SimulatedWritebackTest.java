@@ -30,7 +30,9 @@ import org.springframework.test.context.ActiveProfiles;
 @CamelSpringBootTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT,
         properties = {"orderflow.data-dir=target/test-data/sim-writeback-${random.uuid}", "spring.artemis.embedded.server-id=65",
-                "orderflow.stock.sync-interval=0"})
+                // This test plays the tracking stage (it sends the write-back requests itself): allocated orders stay
+                // on their queue instead of going to the simulated WMS (SimulatedWmsTest runs the whole way).
+                "orderflow.stock.sync-interval=0", "orderflow.wms.kind=none"})
 @ActiveProfiles("sim")
 class SimulatedWritebackTest {
 

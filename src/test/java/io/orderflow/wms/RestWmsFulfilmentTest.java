@@ -58,7 +58,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @CamelSpringBootTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"orderflow.data-dir=target/test-data/wms-rest-${random.uuid}", "spring.artemis.embedded.server-id=61",
-                "orderflow.wms.kind=rest", "orderflow.writeback.shop=false", "orderflow.wms.id=main", "orderflow.wms.api-key=wms-test-token",
+                "orderflow.wms.kind=rest", "orderflow.writeback.shop=false", "orderflow.writeback.erp=false", "orderflow.wms.id=main", "orderflow.wms.api-key=wms-test-token",
                 "orderflow.wms.webhook-secrets[0]=wms-test-secret", "orderflow.wms.webhook-secrets[1]=wms-previous-secret",
                 "orderflow.wms.max-requests-per-minute=6000", "orderflow.wms.timeout=5s",
                 "orderflow.wms.circuit-failure-threshold=2", "orderflow.wms.circuit-half-open-after=2s",

@@ -56,7 +56,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @CamelSpringBootTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"orderflow.data-dir=target/test-data/wms-shipstation-${random.uuid}", "spring.artemis.embedded.server-id=62",
-                "orderflow.wms.kind=shipstation", "orderflow.writeback.shop=false", "orderflow.wms.id=shipstation",
+                "orderflow.wms.kind=shipstation", "orderflow.writeback.shop=false", "orderflow.writeback.erp=false", "orderflow.wms.id=shipstation",
                 "orderflow.wms.shipstation.api-key=ss-key", "orderflow.wms.shipstation.api-secret=ss-secret",
                 "orderflow.wms.webhook-secrets[0]=ss-url-secret", "orderflow.wms.timeout=5s",
                 "orderflow.wms.max-requests-per-minute=120",
