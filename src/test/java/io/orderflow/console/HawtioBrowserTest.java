@@ -88,7 +88,10 @@ class HawtioBrowserTest {
         if (!condition && "true".equalsIgnoreCase(System.getenv("CI"))) {
             throw new AssertionError("CI=true and the browser test cannot run: " + reason);
         }
-        Assumptions.assumeTrue(condition, "Hawtio browser test skipped: " + reason);
+        if (!condition) {
+            System.out.println("SKIPPED: Hawtio browser test: " + reason);
+        }
+        Assumptions.assumeTrue(condition, "SKIPPED: Hawtio browser test: " + reason);
     }
 
     static boolean nodeWorks() {

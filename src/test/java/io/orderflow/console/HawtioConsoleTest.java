@@ -333,8 +333,12 @@ class HawtioConsoleTest {
         if (!built && "true".equalsIgnoreCase(System.getenv("CI"))) {
             throw new AssertionError("The console is not built (static/hawtio/index.html): CI must build it");
         }
-        Assumptions.assumeTrue(built, "The Hawtio console is not built (-Dconsole.skip=true?): "
-                + "static/hawtio/index.html is not on the class path");
+        String reason = "SKIPPED: the Hawtio console is not built (-Dconsole.skip=true?): "
+                + "static/hawtio/index.html is not on the class path";
+        if (!built) {
+            System.out.println(reason);
+        }
+        Assumptions.assumeTrue(built, reason);
     }
 
     JsonNode jolokia(String authorization, String body) {
