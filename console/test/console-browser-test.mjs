@@ -71,6 +71,15 @@ try {
   }
   ok('the Camel routes page lists ' + routes.join(', '))
   await shot(page, '2-camel-routes')
+
+  // 4. The route diagram of all routes draws (durable-send's route-level error handler broke it: vite.config.js).
+  step = 'route diagram'
+  await page.getByText('Route Diagram', { exact: true }).first().click()
+  await page.locator('.react-flow__node').nth(20).waitFor({ timeout: TIMEOUT })
+  if (await page.getByText('An error occurred during drawing').count()) throw new Error('the diagram failed to draw')
+  const drawn = await page.locator('.react-flow__node').count()
+  ok(`the route diagram of all routes draws (${drawn} steps)`)
+  await shot(page, '3-route-diagram')
   const jolokia = await page.evaluate(() => fetch('jolokia/version', { method: 'POST',
     headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ type: 'version' }) })
     .then((r) => r.json()))

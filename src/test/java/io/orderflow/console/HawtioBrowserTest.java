@@ -22,7 +22,8 @@ import org.springframework.test.context.ActiveProfiles;
 /**
  * Issue 11: the Hawtio console in a real browser (Debian's Chromium, headless, driven by playwright-core from
  * console/node_modules): an anonymous visitor gets Hawtio's login page and Jolokia answers it 401; the operator logs
- * in through that page, opens the Camel routes page and finds orderflow's routes by id. The script is
+ * in through that page, opens the Camel routes page and finds orderflow's routes by id, and the diagram of all
+ * routes draws (console/vite.config.js mends Hawtio's diagram for routes/durable-send.camel.yaml). The script is
  * console/test/console-browser-test.mjs; screenshots land in target/console-screenshots.
  *
  * <p>Without Chromium, node or the console's node_modules (a build with -Dconsole.skip=true) the test is skipped with
@@ -80,6 +81,7 @@ class HawtioBrowserTest {
                 .contains("ok - anonymous Jolokia is refused: /hawtio/jolokia 401, /actuator/jolokia 401")
                 .contains("ok - logged in through the login page; the header shows 'admin'")
                 .contains("ok - the Camel routes page lists " + String.join(", ", ROUTES))
+                .contains("ok - the route diagram of all routes draws")
                 .contains("ok - logged in, the console reaches Jolokia")
                 .doesNotContain("not ok");
     }
