@@ -15,11 +15,10 @@ import org.springframework.validation.annotation.Validated;
 public class ConsoleProperties {
 
     /**
-     * Origins (scheme://host:port, {@code *} as a wildcard, e.g. {@code https://orderflow.example.com}) from which a
-     * browser may call Jolokia, in addition to the local ones jolokia-access.xml lists (http(s)://localhost:*,
-     * http(s)://127.0.0.1:*). Jolokia checks the Origin (or Referer) header of every request strictly: a request
-     * from an origin not listed, or without either header, is refused with 403. Add the address operators open the
-     * console at (env ORDERFLOW_CONSOLE_ALLOWEDORIGINS_0=https://orderflow.example.com).
+     * Origins (scheme://host[:port], * as a wildcard, e.g. https://orderflow.example.com) from which a browser may use
+     * Jolokia, i.e. the Hawtio console, besides http(s)://localhost:* and http(s)://127.0.0.1:* (jolokia-access.xml).
+     * A request from another origin, or with neither Origin nor Referer, is refused with 403 (docs/operations.md,
+     * "Hawtio console"). Several from the environment: ORDERFLOW_CONSOLE_ALLOWEDORIGINS=https://a.example,https://b.example.
      */
     private List<@Pattern(regexp = "^(https?|http\\*)://[^\\s/]+$",
             message = "must be scheme://host[:port], e.g. https://orderflow.example.com") String> allowedOrigins =
