@@ -11,8 +11,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Where orders wait: depth and throughput of every orderflow queue (route {@code admin-queues},
- * {@code GET /admin/queues}). Read from the embedded broker; with an external broker the Artemis console (and
- * Hawtio) show the same figures.
+ * {@code GET /admin/queues}). Read from the embedded broker, whose queue MBeans the Hawtio console (/hawtio, JMX
+ * tree) shows with the same figures; with an external broker, that broker's own console shows them.
  */
 @Component("queueStatistics")
 public class QueueStatistics {

@@ -22,14 +22,22 @@ import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.HttpStatusEntryPoint;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.http.HttpStatus;
+import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * Who may call what. Webhooks are open to the network but every one is signature-checked in its route; the health
- * probe is open; everything else (actuator, admin API, and later Jolokia/Hawtio) needs the management credentials.
+ * probe is open; everything else (actuator, admin API, Jolokia, the Hawtio console's data) needs the management
+ * credentials.
  *
  * <p>Two roles: OPERATOR (spring.security.user.*, env ORDERFLOW_ADMIN_USER / ORDERFLOW_ADMIN_PASSWORD) may do
  * everything; VIEWER (orderflow.security.viewer.*, optional) may only read: GET on the admin API and the actuator.
- * Replay, discard and approve need OPERATOR.
+ * Replay, discard and approve need OPERATOR. In Jolokia (/actuator/jolokia, the console's /hawtio/jolokia) the viewer
+ * may read, list and search, never exec or write (io.orderflow.console.ConsoleJolokiaRestrictor).
  */
 @Configuration
 public class WebSecurityConfiguration {
@@ -48,8 +56,41 @@ public class WebSecurityConfiguration {
         return http.build();
     }
 
+    /**
+     * The Hawtio console (/hawtio/**) and Jolokia (/actuator/jolokia/**, where /hawtio/jolokia is forwarded). The
+     * console's pages and scripts and its login form are open; who is logged in (/hawtio/user) and Jolokia need a
+     * management user, from the console's login (a session; the cookie is SameSite=Strict) or HTTP Basic. No
+     * WWW-Authenticate challenge: a browser shows Hawtio's own login page, not its password dialog. CSRF tokens are
+     * not used here (the console sends none): Jolokia's strict Origin check (jolokia-access.xml) stands in for them.
+     * Path-pattern matchers: Jolokia is a servlet of its own, which Spring MVC matchers would not cover.
+     */
     @Bean
     @Order(2)
+    SecurityFilterChain consoleEndpoints(HttpSecurity http) throws Exception {
+        RequestMatcher jolokia = new OrRequestMatcher(path("/hawtio/jolokia"), path("/hawtio/jolokia/**"),
+                path("/actuator/jolokia"), path("/actuator/jolokia/**"));
+        RequestMatcher console = new OrRequestMatcher(path("/hawtio"), path("/hawtio/**"), jolokia);
+        HttpStatusEntryPoint unauthorized = new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED);
+        http.securityMatcher(console)
+                .csrf(csrf -> csrf.ignoringRequestMatchers(console))
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED))
+                .authorizeHttpRequests(auth -> auth
+                        .requestMatchers(jolokia).hasAnyRole(OPERATOR, VIEWER)
+                        .requestMatchers(path("/hawtio/user")).hasAnyRole(OPERATOR, VIEWER)
+                        .anyRequest().permitAll())
+                .httpBasic(basic -> basic.authenticationEntryPoint(unauthorized))
+                .exceptionHandling(e -> e.authenticationEntryPoint(unauthorized)
+                        .accessDeniedHandler((request, response, denied) ->
+                                response.sendError(HttpServletResponse.SC_FORBIDDEN)));
+        return http.build();
+    }
+
+    private static RequestMatcher path(String pattern) {
+        return PathPatternRequestMatcher.withDefaults().matcher(pattern);
+    }
+
+    @Bean
+    @Order(3)
     SecurityFilterChain managementEndpoints(HttpSecurity http) throws Exception {
         http.csrf(csrf -> csrf.ignoringRequestMatchers("/admin/**", "/api/admin/**"))
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
