@@ -33,6 +33,8 @@ import org.springframework.test.context.ActiveProfiles;
         properties = {"orderflow.data-dir=target/test-data/mgmt-security-${random.uuid}",
                 "spring.artemis.embedded.server-id=48", "orderflow.security.viewer.password=viewer-pass"})
 @ActiveProfiles("test")
+// Spring Boot's tests turn metrics export (and so /actuator/prometheus) off unless asked: this test needs it as it runs
+@org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability(tracing = false)
 class ManagementSecurityTest {
 
     static final String OPERATOR = basic("admin:test-admin-password");

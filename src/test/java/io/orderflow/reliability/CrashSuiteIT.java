@@ -392,6 +392,7 @@ class CrashSuiteIT {
                 "--spring.profiles.active=test", "--spring.config.additional-location=optional:file:src/test/resources/",
                 "--server.port=" + port, "--orderflow.data-dir=" + dir.resolve("data"),
                 "--logging.file.name=" + log, "--logging.level.org.apache.activemq.artemis.core.server=INFO",
+                "--logging.level.io.orderflow=DEBUG",
                 "--orderflow.broker.max-delivery-attempts=50", "--orderflow.broker.redelivery-delay-ms=200",
                 "--orderflow.broker.max-redelivery-delay-ms=2000",
                 "--orderflow.erp.kind=erpnext", "--orderflow.erp.url=" + erp.baseUrl(),
