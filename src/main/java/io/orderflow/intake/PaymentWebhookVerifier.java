@@ -59,9 +59,12 @@ public class PaymentWebhookVerifier {
         }
         StripeSignature.verify(body, in.getHeader("Stripe-Signature", String.class), provider.getWebhookSecrets(),
                 provider.getToleranceSeconds(), clock);
+        if (body.length >= 3 && body[0] == (byte) 0xEF && body[1] == (byte) 0xBB && body[2] == (byte) 0xBF) {
+            throw new WebhookRejectedException(400, "body is not valid JSON"); // no byte order mark in JSON text
+        }
         JsonNode event;
         try {
-            event = mapper.readTree(body);
+            event = mapper.reader().with(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(body);
         } catch (IOException | RuntimeException e) {
             throw new WebhookRejectedException(400, "body is not valid JSON");
         }

@@ -78,9 +78,13 @@ public class ShopWebhookVerifier {
         if (topic == null || !WebhookRequest.SAFE_TOKEN.matcher(topic).matches()) {
             throw new WebhookRejectedException(400, "missing or malformed topic header");
         }
+        if (body.length >= 3 && body[0] == (byte) 0xEF && body[1] == (byte) 0xBB && body[2] == (byte) 0xBF) {
+            // JSON text has no byte order mark (RFC 8259); the mappings would not read it: refused, not parked later
+            throw new WebhookRejectedException(400, "body is not valid JSON");
+        }
         JsonNode json;
         try {
-            json = mapper.readTree(body);
+            json = mapper.reader().with(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION).readTree(body);
         } catch (JsonProcessingException | RuntimeException e) {
             throw new WebhookRejectedException(400, "body is not valid JSON");
         } catch (java.io.IOException e) {
@@ -90,8 +94,12 @@ public class ShopWebhookVerifier {
             throw new WebhookRejectedException(400, "body is not a JSON object");
         }
         JsonNode id = json.get("id");
-        if (id == null || !(id.isIntegralNumber() || id.isTextual()) || !WebhookRequest.SAFE_TOKEN.matcher(id.asText()).matches()) {
+        if (id == null || !(id.isIntegralNumber() || id.isTextual())) {
             throw new WebhookRejectedException(400, "order has no id");
+        }
+        if (!ORDER_ID.matcher(id.asText()).matches()) {
+            // It becomes part of the order key, admin URLs and the ERP reference: no slashes, no "..", nothing else
+            throw new WebhookRejectedException(400, "order id is not a plain identifier");
         }
 
         boolean handled = platform.topicKind(topic) == ShopPlatform.TopicKind.ORDER_EVENT;
@@ -103,6 +111,9 @@ public class ShopWebhookVerifier {
         in.setHeader("orderflowDeliveryId", deliveryId);
         in.setBody(body);
     }
+
+    /** Shop order ids: Shopify and WooCommerce use numbers; a letter/digit first, then letters, digits, _ . - (no ".."). */
+    static final java.util.regex.Pattern ORDER_ID = java.util.regex.Pattern.compile("(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9_.-]{0,99}");
 
     private static void describe(Message in, String channelId, ShopPlatform platform, String topic, String outcome) {
         in.setHeader("orderflowIntake", outcome);

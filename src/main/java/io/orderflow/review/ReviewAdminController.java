@@ -60,7 +60,10 @@ public class ReviewAdminController {
             return error(HttpStatus.BAD_REQUEST, "queue is review, dead-letter or discarded");
         }
         int max = properties.getMaxListSize();
-        int size = limit == null ? max : Math.max(1, Math.min(limit, max));
+        if (limit != null && limit < 1) {
+            return error(HttpStatus.BAD_REQUEST, "limit is at least 1");
+        }
+        int size = limit == null ? max : Math.min(limit, max);
         List<ParkedMessages.Parked> found = parked.list(queues, new ParkedMessages.Filter(reason, orderKey), size + 1);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("count", Math.min(found.size(), size));
