@@ -46,6 +46,17 @@ public final class BrokerAddresses {
      * keyed by the notificationKey property, browsed, never consumed (docs/notifications.md, "Exactly once").
      */
     public static final String NOTIFY_SENT = "orderflow.notify.sent";
+    /**
+     * Status events of every order (received, released, allocated, parked, notification sent...), derived from the
+     * stages' outputs, for the order-status stage. Grouped by orderKey.
+     */
+    public static final String STATUS_EVENTS = "orderflow.status.events";
+    /**
+     * Every order's current stage and timeline: one message per order, a last-value queue keyed by the orderKey
+     * property, browsed (GET /api/orders/...), never consumed; each message expires after the status retention and is
+     * then discarded (the one address without an expiry address: derived data, docs/operations.md).
+     */
+    public static final String ORDER_STATUS = "orderflow.order.status";
     /** Accepted events that cannot be processed as they are: reason + original payload, replayable. */
     public static final String REVIEW = "orderflow.review";
     /**
@@ -59,8 +70,8 @@ public final class BrokerAddresses {
     public static final String EXPIRED = "orderflow.expired";
 
     public static final List<String> ALL = List.of(SHOP_INTAKE, PAYMENT_INTAKE, ORDER_EVENTS, GATE_STATE, RELEASE,
-            ALLOCATED, STOCK_LEVELS, STOCK_PUSH, STOCK_STATE, CANCELLATIONS, NOTIFICATIONS, NOTIFY_SENT, REVIEW,
-            REVIEW_DISCARDED, DEAD_LETTER, EXPIRED);
+            ALLOCATED, STOCK_LEVELS, STOCK_PUSH, STOCK_STATE, CANCELLATIONS, NOTIFICATIONS, NOTIFY_SENT, STATUS_EVENTS,
+            ORDER_STATUS, REVIEW, REVIEW_DISCARDED, DEAD_LETTER, EXPIRED);
 
     private BrokerAddresses() {
     }

@@ -57,6 +57,9 @@ public class EmbeddedBrokerCustomizer implements ArtemisConfigurationCustomizer 
         config.addAddressSetting(BrokerAddresses.DEAD_LETTER, standardSettings(broker).setMaxDeliveryAttempts(-1));
         config.addAddressSetting(BrokerAddresses.REVIEW_DISCARDED, standardSettings(broker).setMaxDeliveryAttempts(-1));
         config.addAddressSetting(BrokerAddresses.EXPIRED, standardSettings(broker).setMaxDeliveryAttempts(-1));
+        // Order status is derived data with a retention (orderflow.status.retention): an expired status message is
+        // discarded, not moved (an empty expiry address; null would inherit orderflow.expired from "#").
+        config.addAddressSetting(BrokerAddresses.ORDER_STATUS, standardSettings(broker).setExpiryAddress(SimpleString.of("")));
 
         config.getQueueConfigs().clear();
         for (String queue : BrokerAddresses.ALL) {
@@ -77,6 +80,10 @@ public class EmbeddedBrokerCustomizer implements ArtemisConfigurationCustomizer 
             if (queue.equals(BrokerAddresses.NOTIFY_SENT)) {
                 // One "sent" marker per notification and medium: browsed by the notify stage, never consumed.
                 queueConfig.setLastValue(true).setLastValueKey("notificationKey").setNonDestructive(true);
+            }
+            if (queue.equals(BrokerAddresses.ORDER_STATUS)) {
+                // One status per order: the newer replaces the older; browsed by the status API, never consumed.
+                queueConfig.setLastValue(true).setLastValueKey("orderKey").setNonDestructive(true);
             }
             config.addQueueConfiguration(queueConfig);
         }

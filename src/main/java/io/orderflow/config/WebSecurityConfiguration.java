@@ -28,7 +28,8 @@ import org.springframework.security.web.SecurityFilterChain;
  * probe is open; everything else (actuator, admin API, and later Jolokia/Hawtio) needs the management credentials.
  *
  * <p>Two roles: OPERATOR (spring.security.user.*, env ORDERFLOW_ADMIN_USER / ORDERFLOW_ADMIN_PASSWORD) may do
- * everything; VIEWER (orderflow.security.viewer.*, optional) may only read: GET on the admin API and the actuator.
+ * everything; VIEWER (orderflow.security.viewer.*, optional) may only read: GET on the admin API, the order status API
+ * (/api/orders) and the actuator.
  * Replay, discard and approve need OPERATOR.
  */
 @Configuration
@@ -56,7 +57,8 @@ public class WebSecurityConfiguration {
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
                         .requestMatchers("/error").permitAll()
-                        .requestMatchers(HttpMethod.GET, "/api/admin/**", "/admin/**", "/actuator/**")
+                        .requestMatchers(HttpMethod.GET, "/api/admin/**", "/admin/**", "/actuator/**", "/api/orders",
+                                "/api/orders/**")
                                 .hasAnyRole(OPERATOR, VIEWER)
                         .anyRequest().hasRole(OPERATOR))
                 .httpBasic(Customizer.withDefaults());

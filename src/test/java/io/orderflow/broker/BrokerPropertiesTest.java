@@ -47,7 +47,8 @@ class BrokerPropertiesTest {
         }
         assertThat(external.getAddressConfigurations()).extracting(a -> a.getName())
                 .containsExactlyInAnyOrderElementsOf(BrokerAddresses.ALL);
-        for (String lvq : List.of(BrokerAddresses.GATE_STATE, BrokerAddresses.STOCK_PUSH, BrokerAddresses.STOCK_STATE)) {
+        for (String lvq : List.of(BrokerAddresses.GATE_STATE, BrokerAddresses.STOCK_PUSH, BrokerAddresses.STOCK_STATE,
+                BrokerAddresses.ORDER_STATUS)) {
             var externalState = external.getAddressConfigurations().stream()
                     .filter(a -> a.getName().equals(lvq)).findFirst().orElseThrow().getQueueConfigs().get(0);
             var embeddedState = embedded.getQueueConfigs().stream()
