@@ -96,9 +96,10 @@ public class OrderStatusStage {
     }
 
     /**
-     * A short, bounded category of a parking reason for a metric tag: the review rule's name, else the reason up to
-     * its first detail (':' after the exception name, or '(' ), digits replaced, at most 48 characters. The full
-     * reason stays in the timeline, never in a tag.
+     * A short, bounded category of a parking reason for a metric tag: the review rule's name; for a technical failure
+     * (any exception but UnprocessableEventException) the exception's class name; else orderflow's own reason up to its
+     * first detail (':', '(', quote, comma), digits replaced, at most 5 words and 48 characters. The full reason stays
+     * in the timeline, never in a tag.
      */
     static String reasonCategory(String rule, String reason) {
         if (rule != null && !rule.isBlank()) {
@@ -106,7 +107,12 @@ public class OrderStatusStage {
         }
         String text = reason;
         int colon = text.indexOf(": ");
-        if (colon > 0 && text.substring(0, colon).endsWith("Exception")) {
+        if (colon > 0 && text.substring(0, colon).matches("[A-Za-z]*Exception")) {
+            String exception = text.substring(0, colon);
+            if (!exception.equals("UnprocessableEventException")) {
+                // A technical failure: its message may hold anything (URLs, payload parts); the class says enough.
+                return exception;
+            }
             text = text.substring(colon + 2);
         }
         int cut = text.length();
@@ -117,6 +123,10 @@ public class OrderStatusStage {
             }
         }
         text = text.substring(0, cut).replaceAll("[0-9]+", "#").replaceAll("[^A-Za-z# -]", "").trim();
+        String[] words = text.split("\\s+");
+        if (words.length > 5) {
+            text = String.join(" ", java.util.Arrays.copyOf(words, 5));
+        }
         if (text.length() > 48) {
             text = text.substring(0, 48).trim();
         }
