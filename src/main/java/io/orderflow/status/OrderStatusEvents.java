@@ -22,8 +22,9 @@ import org.springframework.stereotype.Component;
  * <p>The table orderflow.status.stages (StatusProperties) says which outputs are status events. A matching output
  * becomes a small JSON event (eventId, orderKey, channel, stage, type, at, fields) sent to orderflow.status.events
  * in the caller's exchange thread, hence in the caller's JMS transaction (a rollback leaves no status), grouped by
- * orderKey, with the broker duplicate id {@code status:<id>} (a redelivery or replay adds nothing twice; the fold
- * also skips an eventId it has seen). An output without an orderKey, or with no row, is no status event.
+ * orderKey, with the broker duplicate id {@code status:<the output's duplicate id>} (a redelivery sends nothing
+ * twice); the fold skips an eventId it has seen (a replay, a duplicate request: {@link #eventId}). An output without
+ * an orderKey, or with no row, is no status event.
  */
 @Component("orderStatusEvents")
 public class OrderStatusEvents {
@@ -43,21 +44,39 @@ public class OrderStatusEvents {
 
     /** Step of route durable-send, after the send: the status event of this output, if the table has a row for it. */
     public void afterSend(Exchange exchange) {
-        emit(exchange, exchange.getVariable("sendTo", String.class), exchange.getVariable("duplicateId", String.class));
+        String id = exchange.getVariable("duplicateId", String.class);
+        emit(exchange, exchange.getVariable("sendTo", String.class), id, id);
     }
 
-    /** Status of an output sent otherwise (parking, release, notification sent): variables statusOf and statusId. */
+    /**
+     * Status of an output sent otherwise (parking, release, notification sent): variables statusOf (the queue, as in
+     * the table), statusId (what the event is: the same fact gives the same id) and optionally statusDuplicateId
+     * (unique per delivery; default statusId).
+     */
     public void record(Exchange exchange) {
         String of = exchange.getVariable("statusOf", String.class);
         String id = exchange.getVariable("statusId", String.class);
+        String duplicateId = exchange.getVariable("statusDuplicateId", String.class);
         exchange.removeVariable("statusOf");
         exchange.removeVariable("statusId");
-        emit(exchange, of, id);
+        exchange.removeVariable("statusDuplicateId");
+        emit(exchange, of, id, duplicateId != null ? duplicateId : id);
     }
 
-    private void emit(Exchange exchange, String queue, String id) {
+    /**
+     * The event's id, for the fold's "already in the timeline": the output's id without a replay's suffix (a replay
+     * from review gives the delivery id {@code <id>#replay-<uuid>}; what it produces again is the same fact). The
+     * broker duplicate id keeps the whole id: it must be unique per delivery, because Artemis refuses to commit a
+     * transaction that sent a duplicate id (a repeated fact would then roll its stage back for ever).
+     */
+    static String eventId(String id) {
+        int replay = id.indexOf("#replay-");
+        return "status:" + (replay < 0 ? id : id.substring(0, replay));
+    }
+
+    private void emit(Exchange exchange, String queue, String id, String duplicateId) {
         String orderKey = exchange.getMessage().getHeader("orderKey", String.class);
-        if (queue == null || id == null || orderKey == null || orderKey.isBlank()) {
+        if (queue == null || id == null || duplicateId == null || orderKey == null || orderKey.isBlank()) {
             return;
         }
         String kind = exchange.getMessage().getHeader("orderflowEventKind", String.class);
@@ -67,7 +86,7 @@ public class OrderStatusEvents {
         if (row == null) {
             return;
         }
-        String eventId = "status:" + id;
+        String eventId = eventId(id);
         ObjectNode event = mapper.createObjectNode()
                 .put("eventId", eventId)
                 .put("orderKey", orderKey)
@@ -103,7 +122,7 @@ public class OrderStatusEvents {
             e.getMessage().setBody(event.toString());
             e.getMessage().setHeader("orderKey", orderKey);
             e.getMessage().setHeader("JMSXGroupID", orderKey);
-            e.getMessage().setHeader("_AMQ_DUPL_ID", eventId);
+            e.getMessage().setHeader("_AMQ_DUPL_ID", "status:" + duplicateId);
         });
         if (sent.getException() != null) {
             throw new IllegalStateException("status event for " + orderKey + " not sent: " + sent.getException().getMessage(),

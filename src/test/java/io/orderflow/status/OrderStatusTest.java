@@ -171,6 +171,8 @@ class OrderStatusTest {
         replayReleaseAndStatus(key);
         Thread.sleep(2000);
         awaitQuiet();
+        // The replay did go through the ERP stage (found the order, sent allocated again), and added no entry.
+        assertThat(Queues.browse(jms(), "orderflow.allocated", key)).hasSize(2);
         JsonNode after = status(key);
         assertThat(stages(after)).containsExactly("received", "payment-received", "released", "allocated",
                 "notification-sent");
@@ -323,7 +325,10 @@ class OrderStatusTest {
                 .statusCode();
     }
 
-    /** The release message sent again as a replay does, and the allocated status event again, each under a fresh broker id. */
+    /**
+     * The release message sent again as a replay from review does (the ERP stage finds its order and emits allocated
+     * again), and the allocated status event again under a fresh broker id.
+     */
     static void replayReleaseAndStatus(String key) throws Exception {
         JmsTemplate jms = jms();
         // The allocated event as it went to orderflow.allocated carries the delivery id the ERP stage derived its
@@ -336,8 +341,10 @@ class OrderStatusTest {
             var message = session.createTextMessage(releaseBody);
             message.setStringProperty("orderKey", key);
             message.setStringProperty("JMSXGroupID", key);
-            message.setStringProperty("orderflowDeliveryId", deliveryId);
-            message.setStringProperty("_AMQ_DUPL_ID", "replay:" + UUID.randomUUID());
+            // As ReviewReplayer does: a fresh delivery id, which is also the broker duplicate id.
+            String replayId = deliveryId + "#replay-" + UUID.randomUUID();
+            message.setStringProperty("orderflowDeliveryId", replayId);
+            message.setStringProperty("_AMQ_DUPL_ID", replayId);
             return message;
         });
         JsonNode entry = null;

@@ -105,6 +105,13 @@ class OrderTimelineTest {
                 .isEqualTo("a very long reason without");
     }
 
+    @Test
+    void aReplaysDeliveryIdNamesTheSameEvent() {
+        assertThat(OrderStatusEvents.eventId("erp:allocated:shopify:x:orders/create:1#replay-3f2a"))
+                .isEqualTo(OrderStatusEvents.eventId("erp:allocated:shopify:x:orders/create:1"))
+                .isEqualTo("status:erp:allocated:shopify:x:orders/create:1");
+    }
+
     private void fold(String id, String stage, String type, String at) {
         OrderTimeline.Change change = OrderTimeline.fold(status, event(id, stage, type, at), PROGRESS);
         assertThat(change).isNotNull();
