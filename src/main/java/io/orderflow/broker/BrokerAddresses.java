@@ -57,6 +57,11 @@ public final class BrokerAddresses {
      * then discarded (the one address without an expiry address: derived data, docs/operations.md).
      */
     public static final String ORDER_STATUS = "orderflow.order.status";
+    /**
+     * Address settings match of the queues of one order each ({@code orderflow.status.order.<encoded orderKey>}: the
+     * status looked up by key), auto-created and auto-deleted; not in {@link #ALL}, which the broker creates at start.
+     */
+    public static final String ORDER_STATUS_BY_KEY = "orderflow.status.order.#";
     /** Accepted events that cannot be processed as they are: reason + original payload, replayable. */
     public static final String REVIEW = "orderflow.review";
     /**

@@ -60,6 +60,15 @@ public class EmbeddedBrokerCustomizer implements ArtemisConfigurationCustomizer 
         // Order status is derived data with a retention (orderflow.status.retention): an expired status message is
         // discarded, not moved (an empty expiry address; null would inherit orderflow.expired from "#").
         config.addAddressSetting(BrokerAddresses.ORDER_STATUS, standardSettings(broker).setExpiryAddress(SimpleString.of("")));
+        // One queue per order (orderflow.status.order.<key>, OrderStatusStore): created by the first write, a
+        // non-destructive last-value queue of one message, deleted by the broker once that message expired. The only
+        // auto-deleted queues: nothing on them uses duplicate detection.
+        config.addAddressSetting(BrokerAddresses.ORDER_STATUS_BY_KEY, standardSettings(broker)
+                .setExpiryAddress(SimpleString.of(""))
+                .setAutoCreateAddresses(true).setAutoCreateQueues(true)
+                .setAutoDeleteQueues(true).setAutoDeleteAddresses(true)
+                .setDefaultLastValueKey(SimpleString.of("orderKey")).setDefaultNonDestructive(true)
+                .setDefaultQueueRoutingType(RoutingType.ANYCAST).setDefaultAddressRoutingType(RoutingType.ANYCAST));
 
         config.getQueueConfigs().clear();
         for (String queue : BrokerAddresses.ALL) {

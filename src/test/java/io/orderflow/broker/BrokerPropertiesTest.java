@@ -45,6 +45,21 @@ class BrokerPropertiesTest {
             assertThat(e.isAutoDeleteAddresses()).as(match).isEqualTo(i.isAutoDeleteAddresses()).isFalse();
             assertThat(e.getIDCacheSize()).as(match).isEqualTo(i.getIDCacheSize());
         }
+        // The per-order status queues: auto-created and auto-deleted, last-value, discarded on expiry, on both brokers.
+        AddressSettings byKey = external.getAddressSettings().get(BrokerAddresses.ORDER_STATUS_BY_KEY);
+        AddressSettings byKeyEmbedded = embedded.getAddressSettings().get(BrokerAddresses.ORDER_STATUS_BY_KEY);
+        assertThat(byKey).isNotNull();
+        assertThat(String.valueOf(byKey.getExpiryAddress())).isEqualTo(String.valueOf(byKeyEmbedded.getExpiryAddress()))
+                .isEmpty();
+        assertThat(byKey.isAutoCreateQueues()).isEqualTo(byKeyEmbedded.isAutoCreateQueues()).isTrue();
+        assertThat(byKey.isAutoDeleteQueues()).isEqualTo(byKeyEmbedded.isAutoDeleteQueues()).isTrue();
+        assertThat(byKey.isAutoDeleteAddresses()).isEqualTo(byKeyEmbedded.isAutoDeleteAddresses()).isTrue();
+        assertThat(String.valueOf(byKey.getDefaultLastValueKey())).isEqualTo(String.valueOf(byKeyEmbedded.getDefaultLastValueKey()))
+                .isEqualTo("orderKey");
+        assertThat(byKey.isDefaultNonDestructive()).isEqualTo(byKeyEmbedded.isDefaultNonDestructive()).isTrue();
+        assertThat(String.valueOf(external.getAddressSettings().get(BrokerAddresses.ORDER_STATUS).getExpiryAddress()))
+                .isEqualTo(String.valueOf(embedded.getAddressSettings().get(BrokerAddresses.ORDER_STATUS).getExpiryAddress()))
+                .isEmpty();
         assertThat(external.getAddressConfigurations()).extracting(a -> a.getName())
                 .containsExactlyInAnyOrderElementsOf(BrokerAddresses.ALL);
         for (String lvq : List.of(BrokerAddresses.GATE_STATE, BrokerAddresses.STOCK_PUSH, BrokerAddresses.STOCK_STATE,

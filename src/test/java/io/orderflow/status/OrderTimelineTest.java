@@ -112,6 +112,13 @@ class OrderTimelineTest {
                 .isEqualTo("status:erp:allocated:shopify:x:orders/create:1");
     }
 
+    @Test
+    void anOrdersQueueNameHoldsNoDelimiterOrWildcard() {
+        assertThat(OrderStatusStore.orderQueue("shop-eu:1001")).isEqualTo("orderflow.status.order.shop-eu_3a1001");
+        assertThat(OrderStatusStore.orderQueue("a.b#c*d_e")).isEqualTo("orderflow.status.order.a_2eb_23c_2ad_5fe");
+        assertThat(OrderStatusStore.orderQueue("a_3a")).isNotEqualTo(OrderStatusStore.orderQueue("a:"));
+    }
+
     private void fold(String id, String stage, String type, String at) {
         OrderTimeline.Change change = OrderTimeline.fold(status, event(id, stage, type, at), PROGRESS);
         assertThat(change).isNotNull();
