@@ -52,16 +52,23 @@ public final class BrokerAddresses {
      */
     public static final String STATUS_EVENTS = "orderflow.status.events";
     /**
-     * Every order's current stage and timeline: one message per order, a last-value queue keyed by the orderKey
-     * property, browsed (GET /api/orders/...), never consumed; each message expires after the status retention and is
-     * then discarded (the one address without an expiry address: derived data, docs/operations.md).
+     * Every order's current stage and timeline, on {@link #ORDER_STATUS_BUCKETS} last-value queues
+     * {@code orderflow.order.status.00} .. {@code .31}, an order on the one its key hashes to (OrderStatusStore), keyed
+     * by the orderKey property, browsed (GET /api/orders/...), never consumed; each message expires after the status
+     * retention and is then discarded (the one address without an expiry address: derived data, docs/operations.md).
      */
     public static final String ORDER_STATUS = "orderflow.order.status";
-    /**
-     * Address settings match of the queues of one order each ({@code orderflow.status.order.<encoded orderKey>}: the
-     * status looked up by key), auto-created and auto-deleted; not in {@link #ALL}, which the broker creates at start.
-     */
-    public static final String ORDER_STATUS_BY_KEY = "orderflow.status.order.#";
+    /** How many queues the order status is spread over (a lookup browses one of them). */
+    public static final int ORDER_STATUS_BUCKETS = 32;
+    /** Address settings match of the order status queues. */
+    public static final String ORDER_STATUS_MATCH = ORDER_STATUS + ".#";
+
+    /** The order status queues, orderflow.order.status.00 .. .31. */
+    public static List<String> orderStatusQueues() {
+        return java.util.stream.IntStream.range(0, ORDER_STATUS_BUCKETS)
+                .mapToObj(i -> String.format("%s.%02d", ORDER_STATUS, i)).toList();
+    }
+
     /** Accepted events that cannot be processed as they are: reason + original payload, replayable. */
     public static final String REVIEW = "orderflow.review";
     /**
@@ -76,7 +83,7 @@ public final class BrokerAddresses {
 
     public static final List<String> ALL = List.of(SHOP_INTAKE, PAYMENT_INTAKE, ORDER_EVENTS, GATE_STATE, RELEASE,
             ALLOCATED, STOCK_LEVELS, STOCK_PUSH, STOCK_STATE, CANCELLATIONS, NOTIFICATIONS, NOTIFY_SENT, STATUS_EVENTS,
-            ORDER_STATUS, REVIEW, REVIEW_DISCARDED, DEAD_LETTER, EXPIRED);
+            REVIEW, REVIEW_DISCARDED, DEAD_LETTER, EXPIRED);
 
     private BrokerAddresses() {
     }

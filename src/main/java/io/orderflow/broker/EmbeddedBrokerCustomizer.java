@@ -59,16 +59,9 @@ public class EmbeddedBrokerCustomizer implements ArtemisConfigurationCustomizer 
         config.addAddressSetting(BrokerAddresses.EXPIRED, standardSettings(broker).setMaxDeliveryAttempts(-1));
         // Order status is derived data with a retention (orderflow.status.retention): an expired status message is
         // discarded, not moved (an empty expiry address; null would inherit orderflow.expired from "#").
-        config.addAddressSetting(BrokerAddresses.ORDER_STATUS, standardSettings(broker).setExpiryAddress(SimpleString.of("")));
-        // One queue per order (orderflow.status.order.<key>, OrderStatusStore): created by the first write, a
-        // non-destructive last-value queue of one message, deleted by the broker once that message expired. The only
-        // auto-deleted queues: nothing on them uses duplicate detection.
-        config.addAddressSetting(BrokerAddresses.ORDER_STATUS_BY_KEY, standardSettings(broker)
+        config.addAddressSetting(BrokerAddresses.ORDER_STATUS_MATCH, standardSettings(broker)
                 .setExpiryAddress(SimpleString.of(""))
-                .setAutoCreateAddresses(true).setAutoCreateQueues(true)
-                .setAutoDeleteQueues(true).setAutoDeleteAddresses(true)
-                .setDefaultLastValueKey(SimpleString.of("orderKey")).setDefaultNonDestructive(true)
-                .setDefaultQueueRoutingType(RoutingType.ANYCAST).setDefaultAddressRoutingType(RoutingType.ANYCAST));
+                .setDefaultLastValueKey(SimpleString.of("orderKey")).setDefaultNonDestructive(true));
 
         config.getQueueConfigs().clear();
         for (String queue : BrokerAddresses.ALL) {
@@ -90,11 +83,12 @@ public class EmbeddedBrokerCustomizer implements ArtemisConfigurationCustomizer 
                 // One "sent" marker per notification and medium: browsed by the notify stage, never consumed.
                 queueConfig.setLastValue(true).setLastValueKey("notificationKey").setNonDestructive(true);
             }
-            if (queue.equals(BrokerAddresses.ORDER_STATUS)) {
-                // One status per order: the newer replaces the older; browsed by the status API, never consumed.
-                queueConfig.setLastValue(true).setLastValueKey("orderKey").setNonDestructive(true);
-            }
             config.addQueueConfiguration(queueConfig);
+        }
+        // Every order's status: one message per order on the queue its key hashes to, browsed, never consumed.
+        for (String queue : BrokerAddresses.orderStatusQueues()) {
+            config.addQueueConfiguration(QueueConfiguration.of(queue).setAddress(queue).setRoutingType(RoutingType.ANYCAST)
+                    .setDurable(true).setLastValue(true).setLastValueKey("orderKey").setNonDestructive(true));
         }
         LOG.info("Embedded Artemis: persistent, data in {}, max {} delivery attempts, shop intake duplicate-ID cache {} entries",
                 dir, broker.getMaxDeliveryAttempts(), broker.getShopIntakeIdCacheSize());

@@ -18,9 +18,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * The order-status route's step: reads the order's status, folds the event in ({@link OrderTimeline}), and leaves
- * the new status as the message for the order's own queue (variable orderStatusQueue) and orderflow.order.status
- * (body, properties orderKey and orderStage, variable statusTtlMs for its expiry), or variable statusChanged=false
- * when the event was already in the timeline.
+ * the new status as the message for its order status queue (variable orderStatusQueue: body, properties orderKey and
+ * orderStage, variable statusTtlMs for its expiry), or variable statusChanged=false when the event was already in
+ * the timeline.
  *
  * <p>KPIs (Micrometer, tag channel; no customer data): orderflow.orders.received, orderflow.order.processing.time
  * (tag stage: webhook received -> the first time the order reached that progress stage, a percentile histogram),
@@ -65,7 +65,7 @@ public class OrderStatusStage {
         in.removeHeaders("*");
         in.setHeader("orderKey", orderKey);
         in.setHeader(OrderStatusStore.STAGE_PROPERTY, stage);
-        exchange.setVariable("orderStatusQueue", OrderStatusStore.orderQueue(orderKey));
+        exchange.setVariable("orderStatusQueue", OrderStatusStore.queueOf(orderKey));
         measure(event, change);
     }
 

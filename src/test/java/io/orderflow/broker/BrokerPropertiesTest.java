@@ -45,25 +45,28 @@ class BrokerPropertiesTest {
             assertThat(e.isAutoDeleteAddresses()).as(match).isEqualTo(i.isAutoDeleteAddresses()).isFalse();
             assertThat(e.getIDCacheSize()).as(match).isEqualTo(i.getIDCacheSize());
         }
-        // The per-order status queues: auto-created and auto-deleted, last-value, discarded on expiry, on both brokers.
-        AddressSettings byKey = external.getAddressSettings().get(BrokerAddresses.ORDER_STATUS_BY_KEY);
-        AddressSettings byKeyEmbedded = embedded.getAddressSettings().get(BrokerAddresses.ORDER_STATUS_BY_KEY);
-        assertThat(byKey).isNotNull();
-        assertThat(String.valueOf(byKey.getExpiryAddress())).isEqualTo(String.valueOf(byKeyEmbedded.getExpiryAddress()))
+        // The order status queues: last-value keyed by orderKey, non-destructive, discarded on expiry, never
+        // auto-deleted, on both brokers (the external one creates them on the first write).
+        AddressSettings status = external.getAddressSettings().get(BrokerAddresses.ORDER_STATUS_MATCH)
+                .mergeCopy(external.getAddressSettings().get("#"));
+        AddressSettings statusEmbedded = embedded.getAddressSettings().get(BrokerAddresses.ORDER_STATUS_MATCH);
+        assertThat(String.valueOf(status.getExpiryAddress())).isEqualTo(String.valueOf(statusEmbedded.getExpiryAddress()))
                 .isEmpty();
-        assertThat(byKey.isAutoCreateQueues()).isEqualTo(byKeyEmbedded.isAutoCreateQueues()).isTrue();
-        assertThat(byKey.isAutoDeleteQueues()).isEqualTo(byKeyEmbedded.isAutoDeleteQueues()).isTrue();
-        assertThat(byKey.isAutoDeleteAddresses()).isEqualTo(byKeyEmbedded.isAutoDeleteAddresses()).isTrue();
-        assertThat(String.valueOf(byKey.getDefaultLastValueKey())).isEqualTo(String.valueOf(byKeyEmbedded.getDefaultLastValueKey()))
-                .isEqualTo("orderKey");
-        assertThat(byKey.isDefaultNonDestructive()).isEqualTo(byKeyEmbedded.isDefaultNonDestructive()).isTrue();
-        assertThat(String.valueOf(external.getAddressSettings().get(BrokerAddresses.ORDER_STATUS).getExpiryAddress()))
-                .isEqualTo(String.valueOf(embedded.getAddressSettings().get(BrokerAddresses.ORDER_STATUS).getExpiryAddress()))
-                .isEmpty();
+        assertThat(String.valueOf(status.getDefaultLastValueKey()))
+                .isEqualTo(String.valueOf(statusEmbedded.getDefaultLastValueKey())).isEqualTo("orderKey");
+        assertThat(status.isDefaultNonDestructive()).isEqualTo(statusEmbedded.isDefaultNonDestructive()).isTrue();
+        assertThat(status.isAutoDeleteQueues()).isEqualTo(statusEmbedded.isAutoDeleteQueues()).isFalse();
+        assertThat(String.valueOf(status.getDeadLetterAddress())).isEqualTo(String.valueOf(statusEmbedded.getDeadLetterAddress()));
+        for (String queue : BrokerAddresses.orderStatusQueues()) {
+            var q = embedded.getQueueConfigs().stream().filter(c -> c.getName().toString().equals(queue)).findFirst()
+                    .orElseThrow();
+            assertThat(q.isLastValue()).as(queue).isTrue();
+            assertThat(String.valueOf(q.getLastValueKey())).as(queue).isEqualTo("orderKey");
+            assertThat(q.isNonDestructive()).as(queue).isTrue();
+        }
         assertThat(external.getAddressConfigurations()).extracting(a -> a.getName())
                 .containsExactlyInAnyOrderElementsOf(BrokerAddresses.ALL);
-        for (String lvq : List.of(BrokerAddresses.GATE_STATE, BrokerAddresses.STOCK_PUSH, BrokerAddresses.STOCK_STATE,
-                BrokerAddresses.ORDER_STATUS)) {
+        for (String lvq : List.of(BrokerAddresses.GATE_STATE, BrokerAddresses.STOCK_PUSH, BrokerAddresses.STOCK_STATE)) {
             var externalState = external.getAddressConfigurations().stream()
                     .filter(a -> a.getName().equals(lvq)).findFirst().orElseThrow().getQueueConfigs().get(0);
             var embeddedState = embedded.getQueueConfigs().stream()

@@ -113,10 +113,21 @@ class OrderTimelineTest {
     }
 
     @Test
-    void anOrdersQueueNameHoldsNoDelimiterOrWildcard() {
-        assertThat(OrderStatusStore.orderQueue("shop-eu:1001")).isEqualTo("orderflow.status.order.shop-eu_3a1001");
-        assertThat(OrderStatusStore.orderQueue("a.b#c*d_e")).isEqualTo("orderflow.status.order.a_2eb_23c_2ad_5fe");
-        assertThat(OrderStatusStore.orderQueue("a_3a")).isNotEqualTo(OrderStatusStore.orderQueue("a:"));
+    void ordersAreSpreadOverTheStatusQueuesByAStableHash() {
+        assertThat(OrderStatusStore.queueOf("shop-eu:1001")).isEqualTo(OrderStatusStore.queueOf("shop-eu:1001"))
+                .matches("orderflow\\.order\\.status\\.[0-3][0-9]");
+        java.util.Set<String> used = new java.util.HashSet<>();
+        for (int i = 0; i < 1000; i++) {
+            used.add(OrderStatusStore.queueOf("test-shopify:" + (7300000000000L + i)));
+        }
+        assertThat(used).hasSize(32);
+        // Sequential order numbers are spread evenly: no queue holds more than twice its share.
+        java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+        for (int i = 0; i < 3200; i++) {
+            counts.merge(OrderStatusStore.queueOf("test-shopify:" + (7300000000000L + i)), 1, Integer::sum);
+        }
+        assertThat(counts.values()).allMatch(c -> c < 200);
+        assertThat(io.orderflow.broker.BrokerAddresses.orderStatusQueues()).containsAll(used);
     }
 
     private void fold(String id, String stage, String type, String at) {
