@@ -27,7 +27,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties(prefix = "orderflow.status")
 public class StatusProperties {
 
-    /** How long a finished order's status is kept after its last change (message expiry on orderflow.order.status). */
+    /** How long a finished order's status is kept after its last change (message expiry on orderflow.order.status.NN). */
     @NotNull
     private Duration retention = Duration.ofDays(30);
     /** How long an unfinished order's status is kept after its last change (nothing is kept for ever). */
