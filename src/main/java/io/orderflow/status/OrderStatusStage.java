@@ -65,6 +65,10 @@ public class OrderStatusStage {
         in.removeHeaders("*");
         in.setHeader("orderKey", orderKey);
         in.setHeader(OrderStatusStore.STAGE_PROPERTY, stage);
+        String since = status.path("stageSince").asText(null);
+        if (since != null) {
+            in.setHeader(OrderStatusStore.SINCE_PROPERTY, java.time.Instant.parse(since).toEpochMilli());
+        }
         exchange.setVariable("orderStatusQueue", OrderStatusStore.queueOf(orderKey));
         measure(event, change);
     }

@@ -28,6 +28,8 @@ import org.springframework.stereotype.Component;
 public class OrderStatusStore {
 
     public static final String STAGE_PROPERTY = "orderStage";
+    /** When the current stage began (epoch ms), for the stuck-order check's selector. */
+    public static final String SINCE_PROPERTY = "orderStageSinceMs";
 
     private final JmsTemplate jms;
     private final ObjectMapper mapper;
@@ -62,7 +64,15 @@ public class OrderStatusStore {
 
     /** Orders whose current stage is the one given (null: every order), at most max. */
     public List<ObjectNode> list(String stage, int max) {
-        String selector = stage == null ? null : STAGE_PROPERTY + " = " + literal(stage);
+        return select(stage == null ? null : STAGE_PROPERTY + " = " + literal(stage), max);
+    }
+
+    /** Orders whose current stage began before the given time, at most max. */
+    public List<ObjectNode> atStageSince(long beforeEpochMs, int max) {
+        return select(SINCE_PROPERTY + " < " + beforeEpochMs, max);
+    }
+
+    private List<ObjectNode> select(String selector, int max) {
         List<String> found = new ArrayList<>();
         for (String queue : BrokerAddresses.orderStatusQueues()) {
             if (found.size() >= max) {

@@ -53,7 +53,15 @@ public class StuckOrders {
     public void check(Exchange exchange) {
         Instant now = Instant.now();
         List<String> lines = new ArrayList<>();
-        for (ObjectNode status : store.list(null, MAX_PER_RUN)) {
+        // Candidates: orders whose stage began before the shortest threshold (a selector on the broker).
+        Duration shortest = properties.getStuckAfterStage().values().stream().reduce(properties.getStuckAfter(),
+                (a, b) -> a.compareTo(b) <= 0 ? a : b);
+        List<ObjectNode> candidates = store.atStageSince(now.minus(shortest).toEpochMilli(), MAX_PER_RUN);
+        if (candidates.size() >= MAX_PER_RUN) {
+            LOG.warn("Stuck-order check: more than {} orders at their stage for over {}; only the first are checked",
+                    MAX_PER_RUN, shortest);
+        }
+        for (ObjectNode status : candidates) {
             String stage = status.path("stage").asText("");
             String since = status.path("stageSince").asText(null);
             if (stage.isEmpty() || since == null || properties.getFinishedStages().contains(stage)) {
