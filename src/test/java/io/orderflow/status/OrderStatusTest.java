@@ -274,6 +274,32 @@ class OrderStatusTest {
 
     @Test
     @Order(5)
+    void anExpiredStatusIsDiscardedNotMovedToTheExpiryQueue() throws Exception {
+        String key = "test-shopify:7300000000099";
+        String queue = OrderStatusStore.queueOf(key);
+        Broker broker = new Broker(app.getBean(EmbeddedActiveMQ.class));
+        long expiredBefore = broker.added("orderflow.expired");
+        JmsTemplate shortLived = new JmsTemplate(app.getBean(jakarta.jms.ConnectionFactory.class));
+        shortLived.setExplicitQosEnabled(true);
+        shortLived.setTimeToLive(3000);
+        shortLived.send(queue, session -> {
+            var message = session.createTextMessage("{\"orderKey\":\"" + key + "\",\"stage\":\"received\",\"timeline\":[]}");
+            message.setStringProperty("orderKey", key);
+            return message;
+        });
+        HttpResponse<String> before = api("/api/orders/" + key, VIEWER);
+        assertThat(before.statusCode()).as(before.body()).isEqualTo(200);
+        Thread.sleep(3500);
+        // Gone once expired (a browse does not deliver an expired message), and not moved to orderflow.expired.
+        for (int i = 0; i < 100 && api("/api/orders/" + key, VIEWER).statusCode() != 404; i++) {
+            Thread.sleep(100);
+        }
+        assertThat(api("/api/orders/" + key, VIEWER).statusCode()).isEqualTo(404);
+        assertThat(broker.added("orderflow.expired")).isEqualTo(expiredBefore);
+    }
+
+    @Test
+    @Order(6)
     void theTimelinesSurviveARestartAndNoAlertIsRaisedAgain() throws Exception {
         JsonNode paid = status("test-shopify:" + PAID);
         JsonNode orphan = status("test-shopify:" + ORPHAN_PAYMENT);
