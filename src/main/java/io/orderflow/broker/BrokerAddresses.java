@@ -47,6 +47,11 @@ public final class BrokerAddresses {
      */
     public static final String NOTIFY_SENT = "orderflow.notify.sent";
     /**
+     * One request per shipped package (from the tracking stage, grouped by orderKey): the write-back stage records it
+     * in the shop and the ERP, once per package (docs/writeback.md).
+     */
+    public static final String WRITEBACK_REQUESTS = "orderflow.writeback.requests";
+    /**
      * Status events of every order (received, released, allocated, parked, notification sent...), derived from the
      * stages' outputs, for the order-status stage. Grouped by orderKey.
      */
@@ -82,8 +87,8 @@ public final class BrokerAddresses {
     public static final String EXPIRED = "orderflow.expired";
 
     public static final List<String> ALL = List.of(SHOP_INTAKE, PAYMENT_INTAKE, ORDER_EVENTS, GATE_STATE, RELEASE,
-            ALLOCATED, STOCK_LEVELS, STOCK_PUSH, STOCK_STATE, CANCELLATIONS, NOTIFICATIONS, NOTIFY_SENT, STATUS_EVENTS,
-            REVIEW, REVIEW_DISCARDED, DEAD_LETTER, EXPIRED);
+            ALLOCATED, STOCK_LEVELS, STOCK_PUSH, STOCK_STATE, CANCELLATIONS, NOTIFICATIONS, NOTIFY_SENT, WRITEBACK_REQUESTS,
+            STATUS_EVENTS, REVIEW, REVIEW_DISCARDED, DEAD_LETTER, EXPIRED);
 
     private BrokerAddresses() {
     }

@@ -128,7 +128,11 @@ public final class OrderTimeline {
                     details.set(f.getKey(), f.getValue());
                 }
             });
-            if (fields.has("trackingNumber")) {
+            boolean known = false;
+            for (JsonNode p : status.get("packages")) {
+                known |= p.path("trackingNumber").asText().equals(fields.path("trackingNumber").asText());
+            }
+            if (fields.has("trackingNumber") && !known) {
                 ((ArrayNode) status.get("packages")).addObject()
                         .put("package", fields.path("package").asText(""))
                         .put("trackingNumber", fields.path("trackingNumber").asText())

@@ -45,6 +45,10 @@ public class StatusProperties {
     private List<String> finishedStages = new ArrayList<>(List.of("delivered", "cancelled"));
     /** Most orders one listing answers. */
     private int maxListSize = 500;
+    /**
+     * Which output of which stage is a status event, one row each (queue, kind, stage, type, fields, headers,
+     * variables); progress rows rank in table order. The rows ship in application.yml; a list is replaced as a whole.
+     */
     @Valid
     private List<StageRow> stages = new ArrayList<>();
 

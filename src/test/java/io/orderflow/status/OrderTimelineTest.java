@@ -83,6 +83,9 @@ class OrderTimelineTest {
             ((ObjectNode) shipped.get("fields")).put("package", p).put("trackingNumber", "1Z" + p).put("carrier", "UPS");
             status = OrderTimeline.fold(status, shipped, PROGRESS).status();
         }
+        ObjectNode again = event("s1-again", "shipped", "progress", "2026-11-29T11:05:00Z");
+        ((ObjectNode) again.get("fields")).put("package", "1").put("trackingNumber", "1Z1").put("carrier", "UPS");
+        status = OrderTimeline.fold(status, again, PROGRESS).status();
         assertThat(status.path("details").path("erpOrderId").asText()).isEqualTo("SO-1");
         assertThat(status.path("packages")).hasSize(2);
         assertThat(status.path("packages").get(1).path("trackingNumber").asText()).isEqualTo("1Z2");
