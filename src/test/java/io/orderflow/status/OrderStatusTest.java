@@ -106,6 +106,7 @@ class OrderStatusTest {
         mail.stop();
         SHOP.stop();
         ERPNEXT.stop();
+        org.springframework.util.FileSystemUtils.deleteRecursively(dataDir.toFile());
     }
 
     static ConfigurableApplicationContext startApp() {
