@@ -62,6 +62,29 @@ public final class BrokerAddresses {
      * in the shop and the ERP, once per package (docs/writeback.md).
      */
     public static final String WRITEBACK_REQUESTS = "orderflow.writeback.requests";
+    /**
+     * Status events of every order (received, released, allocated, parked, notification sent...), derived from the
+     * stages' outputs, for the order-status stage. Grouped by orderKey.
+     */
+    public static final String STATUS_EVENTS = "orderflow.status.events";
+    /**
+     * Every order's current stage and timeline, on {@link #ORDER_STATUS_BUCKETS} last-value queues
+     * {@code orderflow.order.status.00} .. {@code .31}, an order on the one its key hashes to (OrderStatusStore), keyed
+     * by the orderKey property, browsed (GET /api/orders/...), never consumed; each message expires after the status
+     * retention and is then discarded (the one address without an expiry address: derived data, docs/operations.md).
+     */
+    public static final String ORDER_STATUS = "orderflow.order.status";
+    /** How many queues the order status is spread over (a lookup browses one of them). */
+    public static final int ORDER_STATUS_BUCKETS = 32;
+    /** Address settings match of the order status queues. */
+    public static final String ORDER_STATUS_MATCH = ORDER_STATUS + ".#";
+
+    /** The order status queues, orderflow.order.status.00 .. .31. */
+    public static List<String> orderStatusQueues() {
+        return java.util.stream.IntStream.range(0, ORDER_STATUS_BUCKETS)
+                .mapToObj(i -> String.format("%s.%02d", ORDER_STATUS, i)).toList();
+    }
+
     /** Accepted events that cannot be processed as they are: reason + original payload, replayable. */
     public static final String REVIEW = "orderflow.review";
     /**
@@ -75,7 +98,7 @@ public final class BrokerAddresses {
     public static final String EXPIRED = "orderflow.expired";
 
     public static final List<String> ALL = List.of(SHOP_INTAKE, PAYMENT_INTAKE, ORDER_EVENTS, GATE_STATE, RELEASE,
-            ALLOCATED, FULFILMENT_STATE, FULFILMENT_REQUESTED, WMS_INTAKE, SHIPMENT_EVENTS, WRITEBACK_REQUESTS, STOCK_LEVELS, STOCK_PUSH, STOCK_STATE, CANCELLATIONS, NOTIFICATIONS, NOTIFY_SENT, REVIEW,
+            ALLOCATED, FULFILMENT_STATE, FULFILMENT_REQUESTED, WMS_INTAKE, SHIPMENT_EVENTS, WRITEBACK_REQUESTS, STOCK_LEVELS, STOCK_PUSH, STOCK_STATE, CANCELLATIONS, NOTIFICATIONS, NOTIFY_SENT, STATUS_EVENTS, REVIEW,
             REVIEW_DISCARDED, DEAD_LETTER, EXPIRED);
 
     private BrokerAddresses() {

@@ -70,6 +70,11 @@ public class EmbeddedBrokerCustomizer implements ArtemisConfigurationCustomizer 
         config.addAddressSetting(BrokerAddresses.DEAD_LETTER, standardSettings(broker).setMaxDeliveryAttempts(-1));
         config.addAddressSetting(BrokerAddresses.REVIEW_DISCARDED, standardSettings(broker).setMaxDeliveryAttempts(-1));
         config.addAddressSetting(BrokerAddresses.EXPIRED, standardSettings(broker).setMaxDeliveryAttempts(-1));
+        // Order status is derived data with a retention (orderflow.status.retention): an expired status message is
+        // discarded, not moved (an empty expiry address; null would inherit orderflow.expired from "#").
+        config.addAddressSetting(BrokerAddresses.ORDER_STATUS_MATCH, standardSettings(broker)
+                .setExpiryAddress(SimpleString.of(""))
+                .setDefaultLastValueKey(SimpleString.of("orderKey")).setDefaultNonDestructive(true));
 
         config.getQueueConfigs().clear();
         for (String queue : BrokerAddresses.ALL) {
@@ -96,6 +101,11 @@ public class EmbeddedBrokerCustomizer implements ArtemisConfigurationCustomizer 
                 queueConfig.setLastValue(true).setLastValueKey("notificationKey").setNonDestructive(true);
             }
             config.addQueueConfiguration(queueConfig);
+        }
+        // Every order's status: one message per order on the queue its key hashes to, browsed, never consumed.
+        for (String queue : BrokerAddresses.orderStatusQueues()) {
+            config.addQueueConfiguration(QueueConfiguration.of(queue).setAddress(queue).setRoutingType(RoutingType.ANYCAST)
+                    .setDurable(true).setLastValue(true).setLastValueKey("orderKey").setNonDestructive(true));
         }
         LOG.info("Embedded Artemis: persistent, data in {}, max {} delivery attempts, shop intake duplicate-ID cache {} entries",
                 dir, broker.getMaxDeliveryAttempts(), broker.getShopIntakeIdCacheSize());

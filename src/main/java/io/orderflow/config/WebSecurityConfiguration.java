@@ -35,7 +35,8 @@ import jakarta.servlet.http.HttpServletResponse;
  * credentials.
  *
  * <p>Two roles: OPERATOR (spring.security.user.*, env ORDERFLOW_ADMIN_USER / ORDERFLOW_ADMIN_PASSWORD) may do
- * everything; VIEWER (orderflow.security.viewer.*, optional) may only read: GET on the admin API and the actuator.
+ * everything; VIEWER (orderflow.security.viewer.*, optional) may only read: GET on the admin API, the order status API
+ * (/api/orders) and the actuator.
  * Replay, discard and approve need OPERATOR. In Jolokia (/actuator/jolokia, the console's /hawtio/jolokia) the viewer
  * may read, list and search, never exec or write (io.orderflow.console.ConsoleJolokiaRestrictor).
  */
@@ -99,7 +100,8 @@ public class WebSecurityConfiguration {
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
                         .requestMatchers("/error").permitAll()
-                        .requestMatchers(HttpMethod.GET, "/api/admin/**", "/admin/**", "/actuator/**")
+                        .requestMatchers(HttpMethod.GET, "/api/admin/**", "/admin/**", "/actuator/**", "/api/orders",
+                                "/api/orders/**")
                                 .hasAnyRole(OPERATOR, VIEWER)
                         .anyRequest().hasRole(OPERATOR))
                 .httpBasic(Customizer.withDefaults());

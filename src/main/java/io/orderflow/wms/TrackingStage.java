@@ -223,7 +223,9 @@ public class TrackingStage {
                 .put("service", pkg.path("service").asText(""))
                 .put("trackingNumber", pkg.path("trackingNumber").asText(""))
                 .put("trackingUrl", pkg.path("trackingUrl").asText(""))
-                .put("orderComplete", complete);
+                .put("orderComplete", complete)
+                // Every package of the complete order delivered: the order's status moves to delivered.
+                .put("orderDelivered", "delivered".equals(state.path("status").asText()));
         request.set("lines", pkg.path("lines").deepCopy());
         request.set("customer", state.path("customer").deepCopy());
         return request.toString();

@@ -47,6 +47,25 @@ class BrokerPropertiesTest {
             assertThat(e.isAutoDeleteAddresses()).as(match).isEqualTo(i.isAutoDeleteAddresses()).isFalse();
             assertThat(e.getIDCacheSize()).as(match).isEqualTo(i.getIDCacheSize());
         }
+        // The order status queues: last-value keyed by orderKey, non-destructive, discarded on expiry, never
+        // auto-deleted, on both brokers (the external one creates them on the first write).
+        AddressSettings status = external.getAddressSettings().get(BrokerAddresses.ORDER_STATUS_MATCH)
+                .mergeCopy(external.getAddressSettings().get("#"));
+        AddressSettings statusEmbedded = embedded.getAddressSettings().get(BrokerAddresses.ORDER_STATUS_MATCH);
+        assertThat(String.valueOf(status.getExpiryAddress())).isEqualTo(String.valueOf(statusEmbedded.getExpiryAddress()))
+                .isEmpty();
+        assertThat(String.valueOf(status.getDefaultLastValueKey()))
+                .isEqualTo(String.valueOf(statusEmbedded.getDefaultLastValueKey())).isEqualTo("orderKey");
+        assertThat(status.isDefaultNonDestructive()).isEqualTo(statusEmbedded.isDefaultNonDestructive()).isTrue();
+        assertThat(status.isAutoDeleteQueues()).isEqualTo(statusEmbedded.isAutoDeleteQueues()).isFalse();
+        assertThat(String.valueOf(status.getDeadLetterAddress())).isEqualTo(String.valueOf(statusEmbedded.getDeadLetterAddress()));
+        for (String queue : BrokerAddresses.orderStatusQueues()) {
+            var q = embedded.getQueueConfigs().stream().filter(c -> c.getName().toString().equals(queue)).findFirst()
+                    .orElseThrow();
+            assertThat(q.isLastValue()).as(queue).isTrue();
+            assertThat(String.valueOf(q.getLastValueKey())).as(queue).isEqualTo("orderKey");
+            assertThat(q.isNonDestructive()).as(queue).isTrue();
+        }
         assertThat(external.getAddressConfigurations()).extracting(a -> a.getName())
                 .containsExactlyInAnyOrderElementsOf(BrokerAddresses.ALL);
         for (String lvq : List.of(BrokerAddresses.GATE_STATE, BrokerAddresses.STOCK_PUSH, BrokerAddresses.STOCK_STATE)) {

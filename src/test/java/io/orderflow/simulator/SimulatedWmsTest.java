@@ -84,6 +84,18 @@ class SimulatedWmsTest {
                 .startsWith("https://www.ups.com/track?tracknum=1ZSIM");
         assertThat(deliveryNotes(tracking).get(0).path("docstatus").asInt()).isEqualTo(1);
         assertThat(io.orderflow.support.Queues.browse(jms, "orderflow.review", orderKey)).isEmpty();
+
+        // The order status API tells the whole way, each stage once, ending delivered.
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("admin:change-me".getBytes());
+        await().atMost(Duration.ofSeconds(30)).until(() -> "delivered".equals(json.readTree(send(HttpRequest.newBuilder(
+                uri("/api/orders/" + orderKey)).header("Authorization", basic)).body()).path("stage").asText()));
+        JsonNode status = json.readTree(send(HttpRequest.newBuilder(uri("/api/orders/" + orderKey)).header("Authorization", basic)).body());
+        List<String> stages = new ArrayList<>();
+        status.path("timeline").forEach(e -> stages.add(e.path("stage").asText()));
+        assertThat(stages).containsSubsequence("received", "released", "allocated", "fulfilment-requested", "shipped",
+                "out-for-delivery", "delivered");
+        assertThat(stages.stream().filter("delivered"::equals)).hasSize(1);
+        assertThat(stages.stream().filter("fulfilment-requested"::equals)).hasSize(1);
     }
 
     JsonNode shopifyOrder(String orderId) throws IOException, InterruptedException {
