@@ -47,6 +47,12 @@ public class EmbeddedBrokerCustomizer implements ArtemisConfigurationCustomizer 
         config.setSecurityEnabled(false); // in-VM only: no network acceptor is opened by the embedded broker
         // A repeated delivery: one INFO line and a counter instead of Artemis's WARN with a message dump.
         config.registerBrokerPlugin(new DuplicateDeliveries(meters.getIfAvailable()));
+        // Queue depth per stage at /actuator/prometheus: Artemis's per-queue meters in the application's registry.
+        io.micrometer.core.instrument.MeterRegistry registry = meters.getIfAvailable();
+        if (registry != null) {
+            config.setMetricsConfiguration(new org.apache.activemq.artemis.core.config.MetricsConfiguration()
+                    .setPlugin(new BrokerMetrics(registry)));
+        }
 
         // Spring Boot registers "#" with its own DLQ/ExpiryQueue names; ours replace them.
         config.getAddressSettings().clear();
