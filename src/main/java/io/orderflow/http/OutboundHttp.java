@@ -82,8 +82,18 @@ public class OutboundHttp {
      */
     public HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
         awaitPermit();
-        HttpResponse<String> response = client.send(request.timeout(requestTimeout).build(),
-                HttpResponse.BodyHandlers.ofString());
+        long started = System.nanoTime();
+        HttpResponse<String> response;
+        try {
+            response = client.send(request.timeout(requestTimeout).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.http.HttpTimeoutException e) {
+            record(started, "timeout");
+            throw e;
+        } catch (IOException e) {
+            record(started, "unreachable");
+            throw e;
+        }
+        record(started, response.statusCode() / 100 + "xx");
         if (response.statusCode() == 429) {
             Duration retryAfter = retryAfter(response);
             holdOff(retryAfter);
@@ -91,6 +101,19 @@ public class OutboundHttp {
                     + " ms); the broker redelivers later");
         }
         return response;
+    }
+
+    /**
+     * Downstream call latency and errors per system: {@code orderflow.downstream.calls{system, outcome}} (outcome 2xx,
+     * 4xx, 5xx, timeout, unreachable), in the registry Spring Boot publishes (Micrometer's global one). The system is
+     * this client's name ("ERP", "shop shop-eu", "WMS main", "twilio"): no URLs, no customer data.
+     */
+    private void record(long startedNanos, String outcome) {
+        io.micrometer.core.instrument.Timer.builder("orderflow.downstream.calls")
+                .description("Calls to shops, ERP, WMS and SMS provider, by system and outcome")
+                .tag("system", name).tag("outcome", outcome)
+                .register(io.micrometer.core.instrument.Metrics.globalRegistry)
+                .record(System.nanoTime() - startedNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     /** The remote system asked us to wait (429 Retry-After, a throttling answer): no call goes out before then. */

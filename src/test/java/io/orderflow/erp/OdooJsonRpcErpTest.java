@@ -260,6 +260,11 @@ class OdooJsonRpcErpTest {
         assertThat(output.getOut().lines().filter(line -> line.contains("ERP circuit open:"))).hasSize(1);
         assertThat(output.getOut().lines().filter(line -> line.contains("ERP circuit closed:"))).hasSize(1);
         assertThat(meters.get("orderflow.circuit.state").tag("system", "ERP").gauge().value()).isZero();
+        // Downstream latency and errors per system: the 503s and the successful calls.
+        assertThat(meters.get("orderflow.downstream.calls").tag("system", "ERP").tag("outcome", "5xx").timer().count())
+                .isGreaterThanOrEqualTo(2);
+        assertThat(meters.get("orderflow.downstream.calls").tag("system", "ERP").tag("outcome", "2xx").timer().count())
+                .isPositive();
         assertThat(output.getOut()).doesNotContain("at io.orderflow.erp.ErpHttp.send")
                 .doesNotContain("Execution of JMS message listener failed").doesNotContain("null");
     }
