@@ -55,7 +55,7 @@ class OrderflowPropertiesValidationTest {
     @Test
     void startUpIsRefusedForARedeliveryDelayAboveItsMaximum() {
         assertThatThrownBy(() -> new SpringApplicationBuilder(OrderflowApplication.class).run("--server.port=0",
-                "--spring.artemis.embedded.server-id=18", "--orderflow.data-dir=target/test-data/refused-broker",
+                "--spring.artemis.embedded.server-id=75", "--orderflow.data-dir=target/test-data/refused-broker",
                 "--orderflow.broker.redelivery-delay-ms=5000", "--orderflow.broker.max-redelivery-delay-ms=1000").close())
                 .hasStackTraceContaining("max-redelivery-delay-ms must not be below redelivery-delay-ms");
     }

@@ -29,7 +29,7 @@ import org.springframework.test.context.ActiveProfiles;
 @ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"orderflow.data-dir=target/test-data/structured-logs-${random.uuid}",
-                "spring.artemis.embedded.server-id=41",
+                "spring.artemis.embedded.server-id=74",
                 "logging.structured.format.console=logstash"})
 @ActiveProfiles("test")
 class StructuredLogsTest {

@@ -41,7 +41,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @CamelSpringBootTest
 @SpringBootTest(properties = {"orderflow.data-dir=target/test-data/writeback-json2-${random.uuid}",
-        "spring.artemis.embedded.server-id=63", "orderflow.erp.kind=odoo", "orderflow.erp.odoo.api=json2",
+        "spring.artemis.embedded.server-id=71", "orderflow.erp.kind=odoo", "orderflow.erp.odoo.api=json2",
         "orderflow.erp.odoo.api-key=odoo-json2-key", "orderflow.writeback.shop=false",
         "orderflow.channels.test-shopify.api.access-token=shpat_test_token"})
 @ActiveProfiles("test")

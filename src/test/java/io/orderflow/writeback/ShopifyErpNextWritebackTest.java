@@ -50,7 +50,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @CamelSpringBootTest
 @SpringBootTest(properties = {"orderflow.data-dir=target/test-data/writeback-shopify-${random.uuid}",
-        "spring.artemis.embedded.server-id=61", "orderflow.erp.kind=erpnext", "orderflow.erp.erpnext.api-key=erp-key",
+        "spring.artemis.embedded.server-id=73", "orderflow.erp.kind=erpnext", "orderflow.erp.erpnext.api-key=erp-key",
         "orderflow.erp.erpnext.api-secret=erp-secret", "orderflow.erp.erpnext.company=Demo Shop Ltd",
         "orderflow.erp.erpnext.warehouse=Stores - DS", "orderflow.erp.circuit-failure-threshold=2",
         "orderflow.erp.circuit-half-open-after=2s", "orderflow.channels.test-shopify.api.access-token=shpat_test_token"})

@@ -56,7 +56,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @CamelSpringBootTest
 @SpringBootTest(properties = {"orderflow.data-dir=target/test-data/writeback-woo-${random.uuid}",
-        "spring.artemis.embedded.server-id=62", "orderflow.erp.kind=odoo", "orderflow.erp.odoo.api=jsonrpc",
+        "spring.artemis.embedded.server-id=72", "orderflow.erp.kind=odoo", "orderflow.erp.odoo.api=jsonrpc",
         "orderflow.erp.odoo.database=mycompany", "orderflow.erp.odoo.username=integration-bot@example.com",
         "orderflow.erp.odoo.api-key=odoo-test-key", "orderflow.erp.circuit-failure-threshold=2",
         "orderflow.erp.circuit-half-open-after=2s",
