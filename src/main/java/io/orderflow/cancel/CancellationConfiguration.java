@@ -28,4 +28,16 @@ public class CancellationConfiguration {
                 erp.getCircuitFailureWindow(), erp.getCircuitHalfOpenAfter(),
                 List.of(ErpUnavailableException.class, WmsUnavailableException.class), meters.getIfAvailable());
     }
+
+    /**
+     * Whether route order-cancellation starts (autoStartup "{{bean:cancellationSwitch.enabled}}"): when a WMS or an
+     * ERP is configured. Without either there is nothing to cancel; cancellations then wait on their queue.
+     */
+    @Bean
+    CancellationSwitch cancellationSwitch(OrderflowProperties properties) {
+        return new CancellationSwitch(properties.getWms().isEnabled() || properties.getErp().isEnabled());
+    }
+
+    public record CancellationSwitch(boolean enabled) {
+    }
 }
