@@ -315,6 +315,23 @@ class OrderCancellationTest {
         assertThat(states.load(orderKey).path("status").asText()).isEqualTo("cancelled");
     }
 
+    @Test
+    void anErpThatHasDeliveredTheOrderMakesItAReturnCaseWithoutStockOrMail() throws Exception {
+        String orderKey = fulfilled("8007", "c-8007@customer.example");
+        erpHasSubmittedOrder("shop-eu-8007", 100);   // a submitted Delivery Note the WMS has not reported yet
+        bins(51);
+        cancel(orderKey, "cancelled", 0, "c-8007@customer.example", "gate:cancel:d-8007");
+
+        String reason = Queues.await(jms, "orderflow.review", orderKey).get(0).getStringProperty("orderflowReason");
+        assertThat(reason).contains("SAL-ORD-2026-00031").contains("100% delivered").contains("not cancelled");
+        Thread.sleep(1000);
+        ERPNEXT.verify(0, postRequestedFor(urlEqualTo(ERP_CANCEL)));
+        SHOP.verify(0, putRequestedFor(urlMatching("/woo/.*")));
+        assertThat(mailsTo("c-8007@customer.example")).isEmpty();
+        assertThat(states.load(orderKey).path("cancellationCompleted").asBoolean()).isFalse();
+        assertThat(Queues.browse(jms, "orderflow.dead-letter", orderKey)).isEmpty();
+    }
+
     // --- helpers ---
 
     /** An allocated order sent to the WMS (3 lines: green, red, black; total 409.94 USD); its orderKey. */
