@@ -75,6 +75,9 @@ public class WebSecurityConfiguration {
         http.securityMatcher(console)
                 .csrf(csrf -> csrf.ignoringRequestMatchers(console))
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED))
+                // A refused request is not saved for after the login (that would open a session and set a cookie for
+                // an anonymous caller); the console lands on its start page after logging in.
+                .requestCache(cache -> cache.disable())
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers(jolokia).hasAnyRole(OPERATOR, VIEWER)
                         .requestMatchers(path("/hawtio/user")).hasAnyRole(OPERATOR, VIEWER)
