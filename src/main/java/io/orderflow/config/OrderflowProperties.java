@@ -58,6 +58,9 @@ public class OrderflowProperties {
     /** The built-in simulators (profile sim only). */
     @Valid
     private final Simulator simulator = new Simulator();
+    /** The benchmark's hooks (docs/performance.md); all off by default. */
+    @Valid
+    private final Bench bench = new Bench();
 
     public String getDataDir() { return dataDir; }
     public void setDataDir(String dataDir) { this.dataDir = dataDir; }
@@ -75,6 +78,20 @@ public class OrderflowProperties {
     public Erp getErp() { return erp; }
     public Stock getStock() { return stock; }
     public Simulator getSimulator() { return simulator; }
+    public Bench getBench() { return bench; }
+
+    /** The benchmark's hooks (scripts/bench, docs/performance.md). */
+    public static class Bench {
+        /**
+         * POST /webhooks/bench-baseline: reads the body and answers {"status":"ok"} through the same HTTP stack and
+         * Camel platform-http as the webhooks, with no signature check and no broker, so the benchmark can read intake
+         * figures as a ratio of what the machine's HTTP stack does at all. Off by default; it touches nothing.
+         */
+        private boolean baselineEndpoint = false;
+
+        public boolean isBaselineEndpoint() { return baselineEndpoint; }
+        public void setBaselineEndpoint(boolean baselineEndpoint) { this.baselineEndpoint = baselineEndpoint; }
+    }
 
     /** The simulated shops, payment gateway and ERPNext under /sim (orderflow.simulator.*). */
     public static class Simulator {
