@@ -415,6 +415,19 @@ public class OrderflowProperties {
         @NotNull
         @DurationMin(millis = 1)
         private java.time.Duration circuitHalfOpenAfter = java.time.Duration.ofSeconds(30);
+        /**
+         * ERP stage consumers: different orders reach the ERP in parallel, one order's releases stay in sequence
+         * (message group = order key). Throughput ~ consumers / (ERP calls per order x ERP round trip), capped by
+         * max-requests-per-second / ERP calls per order (docs/performance.md).
+         */
+        @Min(1)
+        private int concurrentConsumers = 4;
+        /**
+         * How long an ERP product found for a SKU is remembered (ERPNext: the Item lookup; free quantities are always
+         * read fresh). 0 turns the cache off. Unknown SKUs are never remembered: create the product, then replay.
+         */
+        @NotNull
+        private java.time.Duration productCacheTtl = java.time.Duration.ofMinutes(5);
         /** Odoo (kind odoo): database, login, API key, protocol. */
         @Valid
         private final Odoo odoo = new Odoo();
@@ -444,6 +457,10 @@ public class OrderflowProperties {
         public java.time.Duration getCircuitFailureWindow() { return circuitFailureWindow; }
         public void setCircuitFailureWindow(java.time.Duration v) { this.circuitFailureWindow = v; }
         public java.time.Duration getCircuitHalfOpenAfter() { return circuitHalfOpenAfter; }
+        public int getConcurrentConsumers() { return concurrentConsumers; }
+        public void setConcurrentConsumers(int v) { this.concurrentConsumers = v; }
+        public java.time.Duration getProductCacheTtl() { return productCacheTtl; }
+        public void setProductCacheTtl(java.time.Duration v) { this.productCacheTtl = v; }
         public void setCircuitHalfOpenAfter(java.time.Duration v) { this.circuitHalfOpenAfter = v; }
         public Odoo getOdoo() { return odoo; }
         public ErpNext getErpnext() { return erpnext; }

@@ -20,12 +20,25 @@ public class ErpHttp {
     private final OutboundHttp http;
     private final java.time.Duration timeout;
 
+    private final io.micrometer.core.instrument.Counter requests;
+
     public ErpHttp(OrderflowProperties.Erp settings) {
+        this(settings, null);
+    }
+
+    /** With {@code meters}: every request sent is counted in orderflow.erp.requests (tag erp = the kind). */
+    public ErpHttp(OrderflowProperties.Erp settings, io.micrometer.core.instrument.MeterRegistry meters) {
         this.timeout = settings.getTimeout();
         this.http = new OutboundHttp("ERP", settings.getMaxRequestsPerSecond(), settings.getTimeout(), settings.getTimeout());
+        this.requests = meters == null ? null
+                : io.micrometer.core.instrument.Counter.builder("orderflow.erp.requests")
+                        .description("Requests sent to the ERP").tag("erp", settings.getKind().name()).register(meters);
     }
 
     public HttpResponse<String> send(HttpRequest.Builder request) {
+        if (requests != null) {
+            requests.increment();
+        }
         HttpResponse<String> response;
         try {
             response = http.send(request);

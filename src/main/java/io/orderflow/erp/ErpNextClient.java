@@ -28,8 +28,11 @@ import io.orderflow.config.OrderflowProperties;
 public class ErpNextClient extends HttpErpClient {
 
 
+    private final ProductCache items;
+
     public ErpNextClient(OrderflowProperties.Erp settings, ErpHttp http, ObjectMapper mapper, ErpMappings mappings) {
         super(settings, http, mapper, mappings);
+        this.items = new ProductCache(settings.getProductCacheTtl(), java.time.Clock.systemUTC());
     }
 
     @Override
@@ -64,7 +67,19 @@ public class ErpNextClient extends HttpErpClient {
 
     @Override
     public Map<String, ErpProduct> products(Collection<String> skus) {
-        JsonNode items = list("Item", List.of(List.of("item_code", "in", skus)), List.of("item_code"));
+        // Which SKUs are Items: remembered for orderflow.erp.product-cache-ttl; the Bins (free quantities) are read
+        // every time.
+        Map<String, String> known = items.idsOfAll(skus);
+        List<String> codes = new java.util.ArrayList<>();
+        if (known != null) {
+            codes.addAll(known.values());
+        } else {
+            for (JsonNode item : list("Item", List.of(List.of("item_code", "in", skus)), List.of("item_code"))) {
+                String code = item.path("item_code").asText();
+                items.remember(code, code);
+                codes.add(code);
+            }
+        }
         List<List<Object>> binFilter = new java.util.ArrayList<>();
         binFilter.add(List.of("item_code", "in", skus));
         if (settings.getErpnext().getWarehouse() != null) {
@@ -77,8 +92,7 @@ public class ErpNextClient extends HttpErpClient {
                     bin.path("actual_qty").decimalValue().subtract(bin.path("reserved_qty").decimalValue()), BigDecimal::add);
         }
         Map<String, ErpProduct> products = new LinkedHashMap<>();
-        for (JsonNode item : items) {
-            String code = item.path("item_code").asText();
+        for (String code : codes) {
             products.put(code, new ErpProduct(code, code, free.getOrDefault(code, BigDecimal.ZERO)));
         }
         return products;

@@ -47,6 +47,7 @@ public final class Bench {
     private final int smtpPort;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
+    private final String adminPassword = "bench-" + System.nanoTime();
     private Process connector;
     private Process stubs;
     private final ObjectNode result = BenchOrders.JSON.createObjectNode();
@@ -129,6 +130,20 @@ public final class Bench {
         ObjectNode base = result.putObject("baseline");
         baseline.report(base);
         base.put("cpuMsPerRequest", (cpu1[0] - cpu0[0]) * 1000 / baselineRequests);
+
+        // Management endpoint with Basic auth (GET /actuator/info, a trivial answer): what authentication costs.
+        int authRequests = intOption("auth-requests", 50);
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(("admin:" + adminPassword)
+                .getBytes(StandardCharsets.UTF_8));
+        double[] auth0 = cpuAndIo();
+        for (int i = 0; i < authRequests; i++) {
+            HttpResponse<String> info = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/info"))
+                    .header("Authorization", basic).build(), HttpResponse.BodyHandlers.ofString());
+            if (info.statusCode() != 200) {
+                throw new IllegalStateException("GET /actuator/info with the operator's credentials: HTTP " + info.statusCode());
+            }
+        }
+        result.put("basicAuthCpuMsPerRequest", (cpuAndIo()[0] - auth0[0]) * 1000 / authRequests);
 
         // The measured run.
         long journal0 = treeSize(dataDir.resolve("broker/journal"));
@@ -229,6 +244,8 @@ public final class Bench {
                 {"sustained orders/s (first sent -> last confirmed)", String.format("%.1f", run.path("sustainedOrdersPerSecond").asDouble())},
                 {"CPU s per 1,000 orders (connector process)", String.format("%.1f", run.path("cpuSecondsPer1000Orders").asDouble())},
                 {"CPU ms per baseline request", String.format("%.2f", base.path("cpuMsPerRequest").asDouble())},
+                {"CPU ms per Basic-auth management request (GET /actuator/info)",
+                        String.format("%.2f", result.path("basicAuthCpuMsPerRequest").asDouble())},
                 {"ERP requests per order", String.format("%.2f", run.path("erpRequestsPerOrder").asDouble())},
                 {"broker journal bytes per order (dir growth)", String.format("%.0f", run.path("journalBytesPerOrder").asDouble())},
                 {"bytes written per order (/proc io)", String.format("%.0f", run.path("writtenBytesPerOrder").asDouble())},
@@ -438,7 +455,7 @@ public final class Bench {
         notifications.putObject("sms").putObject("twilio").put("base-url", stub + "/twilio")
                 .put("account-sid", "ACbench00000000000000000000000000").put("auth-token", "bench-token").put("from", "+15005550006");
         config.putObject("server").put("port", port).put("address", "127.0.0.1");
-        config.putObject("spring").putObject("security").putObject("user").put("password", "bench-" + System.nanoTime());
+        config.putObject("spring").putObject("security").putObject("user").put("password", adminPassword);
         for (Map.Entry<String, String> extra : options.entrySet()) {
             if (extra.getKey().startsWith("set.")) {   // --set.orderflow.x=y: any connector property
                 config.put(extra.getKey().substring(4), extra.getValue());
