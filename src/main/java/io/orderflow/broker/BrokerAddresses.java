@@ -46,6 +46,11 @@ public final class BrokerAddresses {
      * keyed by the notificationKey property, browsed, never consumed (docs/notifications.md, "Exactly once").
      */
     public static final String NOTIFY_SENT = "orderflow.notify.sent";
+    /**
+     * One request per shipped package (from the tracking stage, grouped by orderKey): the write-back stage records it
+     * in the shop and the ERP, once per package (docs/writeback.md).
+     */
+    public static final String WRITEBACK_REQUESTS = "orderflow.writeback.requests";
     /** Accepted events that cannot be processed as they are: reason + original payload, replayable. */
     public static final String REVIEW = "orderflow.review";
     /**
@@ -59,7 +64,7 @@ public final class BrokerAddresses {
     public static final String EXPIRED = "orderflow.expired";
 
     public static final List<String> ALL = List.of(SHOP_INTAKE, PAYMENT_INTAKE, ORDER_EVENTS, GATE_STATE, RELEASE,
-            ALLOCATED, STOCK_LEVELS, STOCK_PUSH, STOCK_STATE, CANCELLATIONS, NOTIFICATIONS, NOTIFY_SENT, REVIEW,
+            ALLOCATED, STOCK_LEVELS, STOCK_PUSH, STOCK_STATE, CANCELLATIONS, NOTIFICATIONS, NOTIFY_SENT, WRITEBACK_REQUESTS, REVIEW,
             REVIEW_DISCARDED, DEAD_LETTER, EXPIRED);
 
     private BrokerAddresses() {

@@ -24,9 +24,12 @@ public class EmbeddedBrokerCustomizer implements ArtemisConfigurationCustomizer 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBrokerCustomizer.class);
 
     private final OrderflowProperties properties;
+    private final org.springframework.beans.factory.ObjectProvider<io.micrometer.core.instrument.MeterRegistry> meters;
 
-    public EmbeddedBrokerCustomizer(OrderflowProperties properties) {
+    public EmbeddedBrokerCustomizer(OrderflowProperties properties,
+            org.springframework.beans.factory.ObjectProvider<io.micrometer.core.instrument.MeterRegistry> meters) {
         this.properties = properties;
+        this.meters = meters;
     }
 
     @Override
@@ -42,6 +45,8 @@ public class EmbeddedBrokerCustomizer implements ArtemisConfigurationCustomizer 
         config.setPersistIDCache(true);
         config.setIDCacheSize(broker.getDefaultIdCacheSize());
         config.setSecurityEnabled(false); // in-VM only: no network acceptor is opened by the embedded broker
+        // A repeated delivery: one INFO line and a counter instead of Artemis's WARN with a message dump.
+        config.registerBrokerPlugin(new DuplicateDeliveries(meters.getIfAvailable()));
 
         // Spring Boot registers "#" with its own DLQ/ExpiryQueue names; ours replace them.
         config.getAddressSettings().clear();
@@ -53,6 +58,8 @@ public class EmbeddedBrokerCustomizer implements ArtemisConfigurationCustomizer 
         // An ERP outage must not dead-letter released orders: the ERP stage's circuit breaker suspends consumption,
         // and the consumer itself parks a message after max-delivery-attempts for any other failure.
         config.addAddressSetting(BrokerAddresses.RELEASE, standardSettings(broker).setMaxDeliveryAttempts(-1));
+        // The same for write-back requests: a shop or ERP outage waits on the broker (circuit breaker), never dead-letters.
+        config.addAddressSetting(BrokerAddresses.WRITEBACK_REQUESTS, standardSettings(broker).setMaxDeliveryAttempts(-1));
         // Parked messages stay until a person looks at them: no redelivery limit, so no dead-letter loop.
         config.addAddressSetting(BrokerAddresses.DEAD_LETTER, standardSettings(broker).setMaxDeliveryAttempts(-1));
         config.addAddressSetting(BrokerAddresses.REVIEW_DISCARDED, standardSettings(broker).setMaxDeliveryAttempts(-1));

@@ -55,6 +55,9 @@ public class OrderflowProperties {
     /** Stock sync to the shops (docs/erp.md, "Multi-shop stock"). */
     @Valid
     private final Stock stock = new Stock();
+    /** Shipment write-back to the shop and the ERP, once per package (docs/writeback.md). */
+    @Valid
+    private final Writeback writeback = new Writeback();
     /** The built-in simulators (profile sim only). */
     @Valid
     private final Simulator simulator = new Simulator();
@@ -79,6 +82,21 @@ public class OrderflowProperties {
     public Stock getStock() { return stock; }
     public Simulator getSimulator() { return simulator; }
     public Bench getBench() { return bench; }
+    public Writeback getWriteback() { return writeback; }
+
+    /** Which systems get each shipped package (orderflow.writeback.*; route writeback, docs/writeback.md). */
+    public static class Writeback {
+        /** Record each package in its shop (Shopify fulfillment with tracking, WooCommerce note + completed). */
+        private boolean shop = true;
+        /** Record each package in the ERP (delivery validated with the shipped quantities); needs orderflow.erp.kind.
+         * Off when the ERP's own warehouse ships (its deliveries are done in the ERP already). */
+        private boolean erp = true;
+
+        public boolean isShop() { return shop; }
+        public void setShop(boolean shop) { this.shop = shop; }
+        public boolean isErp() { return erp; }
+        public void setErp(boolean erp) { this.erp = erp; }
+    }
 
     /** The benchmark's hooks (scripts/bench, docs/performance.md). */
     public static class Bench {
@@ -485,6 +503,9 @@ public class OrderflowProperties {
         private String apiKey;
         /** The sale order line's tax field; empty: tax_id with jsonrpc (Odoo up to 18), tax_ids with json2. */
         private String lineTaxField;
+        /** The stock.move field of the done quantity in the shipment write-back; empty: quantity (Odoo 17+, with
+         * picked); quantity_done for Odoo up to 16. */
+        private String moveQuantityField;
 
         public OdooApi getApi() { return api; }
         public void setApi(OdooApi api) { this.api = api; }
@@ -496,6 +517,8 @@ public class OrderflowProperties {
         public void setApiKey(String apiKey) { this.apiKey = apiKey; }
         public String getLineTaxField() { return lineTaxField; }
         public void setLineTaxField(String v) { this.lineTaxField = v; }
+        public String getMoveQuantityField() { return moveQuantityField; }
+        public void setMoveQuantityField(String v) { this.moveQuantityField = v; }
 
         @Override
         public String toString() { return "Odoo[api=" + api + ", database=" + database + ", credentials hidden]"; }

@@ -60,4 +60,27 @@ public interface ErpClient {
 
     record StockChanges(Map<String, BigDecimal> free, String watermark) {
     }
+
+    /**
+     * Records one shipped package on the sales order carrying this ERP reference: the shipped quantities delivered
+     * (the rest stays open as a backorder), the tracking number on the ERP's delivery document, <b>once per
+     * package</b>: a delivery that carries the package's tracking number already means an earlier delivery of the
+     * request wrote it, and nothing is written again (docs/erp.md, "Shipment write-back").
+     *
+     * @throws ErpRejectedException when the ERP has no such confirmed order, a SKU is not on its open delivery or
+     *                              the package ships more than is open (review, with the reason)
+     */
+    DeliveryResult deliver(String reference, Delivery delivery);
+
+    /** A shipped package: its id, the carrier's tracking number (the once-per-package key) and the lines in it. */
+    record Delivery(String packageId, String trackingNumber, String carrier, java.util.List<DeliveredLine> lines) {
+    }
+
+    /** A SKU and the quantity of it in the package. */
+    record DeliveredLine(String sku, BigDecimal quantity) {
+    }
+
+    /** The ERP's delivery document (picking, Delivery Note, shipment) and whether it was there already. */
+    record DeliveryResult(String id, boolean alreadyThere) {
+    }
 }

@@ -2,7 +2,7 @@ package io.orderflow.erp;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.orderflow.config.OrderflowProperties;
-import org.apache.camel.throttling.ThrottlingExceptionRoutePolicy;
+import io.orderflow.http.CircuitBreakerRoutePolicy;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -29,12 +29,13 @@ public class ErpConfiguration {
      * resumes consumption.
      */
     @Bean
-    ThrottlingExceptionRoutePolicy erpCircuitBreaker(OrderflowProperties properties) {
+    // Primary: the ERP stage's is "the" circuit breaker where one is injected by type (the write-back has its own).
+    @org.springframework.context.annotation.Primary
+    CircuitBreakerRoutePolicy erpCircuitBreaker(OrderflowProperties properties,
+            org.springframework.beans.factory.ObjectProvider<io.micrometer.core.instrument.MeterRegistry> meters) {
         OrderflowProperties.Erp erp = properties.getErp();
-        ThrottlingExceptionRoutePolicy policy = new ThrottlingExceptionRoutePolicy(erp.getCircuitFailureThreshold(),
-                erp.getCircuitFailureWindow().toMillis(), erp.getCircuitHalfOpenAfter().toMillis(),
-                java.util.List.of(ErpUnavailableException.class));
-        return policy;
+        return new CircuitBreakerRoutePolicy("ERP", erp.getCircuitFailureThreshold(), erp.getCircuitFailureWindow(),
+                erp.getCircuitHalfOpenAfter(), java.util.List.of(ErpUnavailableException.class), meters.getIfAvailable());
     }
 
     /** Whether an ERP is configured: route erp-stage starts only then (autoStartup "{{bean:erpSwitch.enabled}}"). */
@@ -61,5 +62,6 @@ public class ErpConfiguration {
         }
 
         @Override public StockChanges stockChangedSince(String watermark, java.time.Duration overlap) { throw none(); }
+        @Override public DeliveryResult deliver(String reference, Delivery delivery) { throw none(); }
     }
 }

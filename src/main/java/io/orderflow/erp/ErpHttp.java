@@ -19,6 +19,8 @@ public class ErpHttp {
 
     private final OutboundHttp http;
     private final java.time.Duration timeout;
+    /** "ERPNext at erp.example.com": who failed, for the one log line per attempt (never the path or credentials). */
+    private final String system;
 
     private final io.micrometer.core.instrument.Counter requests;
 
@@ -29,6 +31,7 @@ public class ErpHttp {
     /** With {@code meters}: every request sent is counted in orderflow.erp.requests (tag erp = the kind). */
     public ErpHttp(OrderflowProperties.Erp settings, io.micrometer.core.instrument.MeterRegistry meters) {
         this.timeout = settings.getTimeout();
+        this.system = describe(settings);
         this.http = new OutboundHttp("ERP", settings.getMaxRequestsPerSecond(), settings.getTimeout(), settings.getTimeout());
         this.requests = meters == null ? null
                 : io.micrometer.core.instrument.Counter.builder("orderflow.erp.requests")
@@ -43,18 +46,49 @@ public class ErpHttp {
         try {
             response = http.send(request);
         } catch (OutboundHttp.RetryLaterException e) {
-            throw new ErpUnavailableException(e.getMessage(), e);
+            throw new ErpUnavailableException(system + ": " + e.getMessage(), e);
         } catch (HttpTimeoutException e) {
-            throw new ErpUnavailableException("ERP did not answer within " + timeout, e);
+            throw new ErpUnavailableException(system + " did not answer within " + timeout, e);
         } catch (IOException e) {
-            throw new ErpUnavailableException("ERP unreachable: " + e.getMessage(), e);
+            throw new ErpUnavailableException(system + " unreachable: " + cause(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ErpUnavailableException("interrupted", e);
+            throw new ErpUnavailableException(system + ": interrupted", e);
         }
         if (response.statusCode() >= 500) {
-            throw new ErpUnavailableException("ERP answered HTTP " + response.statusCode());
+            throw new ErpUnavailableException(system + " answered HTTP " + response.statusCode());
         }
         return response;
+    }
+
+    /** The innermost cause's message, or its kind when it has none (a refused connection has no message). */
+    static String cause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
+        if (root instanceof java.net.UnknownHostException) {
+            return "unknown host " + root.getMessage();
+        }
+        String message = root.getMessage();
+        return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
+    }
+
+    private static String describe(OrderflowProperties.Erp settings) {
+        String kind = switch (settings.getKind()) {
+            case odoo -> "Odoo";
+            case erpnext -> "ERPNext";
+            case tryton -> "Tryton";
+            case none -> "ERP";
+        };
+        try {
+            String host = java.net.URI.create(settings.getUrl()).getHost();
+            return host == null ? kind : kind + " at " + host;
+        } catch (RuntimeException e) {
+            return kind;
+        }
     }
 }

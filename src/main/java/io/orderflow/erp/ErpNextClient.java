@@ -241,4 +241,66 @@ public class ErpNextClient extends HttpErpClient {
         }
         return new StockChanges(free, next);
     }
+
+    /**
+     * A submitted Delivery Note made from the Sales Order (po_no = the ERP reference, submitted):
+     * {@code erpnext.selling.doctype.sales_order.sales_order.make_delivery_note} maps the order's undelivered items
+     * (each with {@code against_sales_order} and {@code so_detail}); orderflow keeps the items of the package with
+     * its quantities, puts the tracking number in {@code lr_no} (Transport Receipt No) and inserts it with
+     * {@code docstatus: 1} (created and submitted in one request). ERPNext then counts the items delivered on the
+     * Sales Order; what is not in the package stays to deliver. Once per package: a Delivery Note (not cancelled)
+     * with this {@code lr_no} means it was written (a draft one, left by a failed submit, is submitted).
+     */
+    @Override
+    public DeliveryResult deliver(String reference, Delivery delivery) {
+        JsonNode orders = list("Sales Order", List.of(List.of("po_no", "=", reference), List.of("docstatus", "=", 1)),
+                List.of("name"));
+        if (orders.isEmpty()) {
+            throw new ErpRejectedException("ERPNext has no submitted Sales Order with po_no " + reference
+                    + " to deliver package " + delivery.packageId() + " on");
+        }
+        String salesOrder = orders.get(0).path("name").asText();
+        JsonNode notes = list("Delivery Note", List.of(List.of("lr_no", "=", delivery.trackingNumber()),
+                List.of("docstatus", "!=", 2)), List.of("name", "docstatus"));
+        if (!notes.isEmpty()) {
+            String name = notes.get(0).path("name").asText();
+            if (notes.get(0).path("docstatus").asInt() == 1) {
+                return new DeliveryResult(name, true);
+            }
+            request("PUT", "/api/resource/Delivery%20Note/" + encode(name).replace("+", "%20"),
+                    mapper.createObjectNode().put("docstatus", 1));
+            return new DeliveryResult(name, false);
+        }
+        ObjectNode source = mapper.createObjectNode().put("source_name", salesOrder);
+        JsonNode mapped = request("POST", "/api/method/erpnext.selling.doctype.sales_order.sales_order.make_delivery_note",
+                source).path("message");
+        if (!mapped.isObject()) {
+            throw new ErpRejectedException("ERPNext made no Delivery Note from Sales Order " + salesOrder);
+        }
+        ObjectNode note = (ObjectNode) mapped.deepCopy();
+        List<DeliveryAllocation.Slot> slots = new java.util.ArrayList<>();
+        JsonNode items = note.path("items");
+        for (int i = 0; i < items.size(); i++) {
+            slots.add(new DeliveryAllocation.Slot(String.valueOf(i), items.get(i).path("item_code").asText(),
+                    items.get(i).path("qty").decimalValue()));
+        }
+        Map<String, BigDecimal> quantities = DeliveryAllocation.allocate(slots, delivery,
+                "the undelivered items of Sales Order " + salesOrder);
+        com.fasterxml.jackson.databind.node.ArrayNode kept = mapper.createArrayNode();
+        for (int i = 0; i < items.size(); i++) {
+            BigDecimal quantity = quantities.get(String.valueOf(i));
+            if (quantity.signum() > 0) {
+                ObjectNode item = (ObjectNode) items.get(i).deepCopy();
+                item.remove(List.of("name", "parent", "__islocal", "__unsaved"));
+                item.put("qty", quantity);
+                kept.add(item);
+            }
+        }
+        note.remove(List.of("name", "__islocal", "__unsaved"));
+        note.set("items", kept);
+        note.put("lr_no", delivery.trackingNumber());
+        note.put("docstatus", 1);
+        String name = request("POST", "/api/resource/Delivery%20Note", note).path("data").path("name").asText();
+        return new DeliveryResult(name, false);
+    }
 }

@@ -377,4 +377,117 @@ public class OdooClient extends HttpErpClient {
         }
         return new StockChanges(free, next);
     }
+
+    /**
+     * The package on the sale order's outgoing delivery ({@code stock.picking}, {@code picking_type_code} outgoing;
+     * one-step delivery), targeting Odoo 17+ field names: per move {@code quantity} (the done quantity; Odoo up to 16:
+     * {@code quantity_done}, set orderflow.erp.odoo.move-quantity-field) set to what this package ships of it (0 for
+     * the others) and {@code picked} where it ships something (17+ only), the tracking number in
+     * {@code carrier_tracking_ref} (a field of the Delivery module, stock_delivery in 17+, delivery before), then
+     * {@code button_validate} with context {@code skip_backorder: true}: the rest of the delivery becomes a
+     * backorder without the wizard. Once per package: a done delivery of the order that carries the tracking number
+     * means it was written; a delivery that carries it but is not done (a crash between writing and validating) is
+     * completed.
+     */
+    @Override
+    public DeliveryResult deliver(String reference, Delivery delivery) {
+        JsonNode sales = call("sale.order", "search_read", null, Map.of(
+                "domain", List.of(List.of("client_order_ref", "=", reference), List.of("state", "!=", "cancel")),
+                "fields", List.of("id", "name", "state", "picking_ids"), "limit", 1));
+        if (sales.isEmpty()) {
+            throw new ErpRejectedException("Odoo has no sale order with reference " + reference + " to deliver package "
+                    + delivery.packageId() + " on");
+        }
+        JsonNode sale = sales.get(0);
+        List<Long> pickingIds = longs(sale.path("picking_ids"));
+        JsonNode pickings = pickingIds.isEmpty() ? mapper.createArrayNode() : call("stock.picking", "search_read", null, Map.of(
+                "domain", List.of(List.of("id", "in", pickingIds), List.of("picking_type_code", "=", "outgoing")),
+                "fields", List.of("id", "name", "state", "carrier_tracking_ref"), "order", "id"));
+        JsonNode target = null;
+        for (JsonNode picking : pickings) {
+            if (delivery.trackingNumber().equalsIgnoreCase(picking.path("carrier_tracking_ref").asText(""))) {
+                if (picking.path("state").asText().equals("done")) {
+                    return new DeliveryResult(picking.path("name").asText(), true);
+                }
+                if (!picking.path("state").asText().equals("cancel")) {
+                    target = picking;
+                }
+            }
+        }
+        if (target == null) {
+            for (JsonNode picking : pickings) {
+                String state = picking.path("state").asText();
+                if (!state.equals("done") && !state.equals("cancel") && !state.equals("draft")) {
+                    target = picking;
+                    break;
+                }
+            }
+        }
+        if (target == null) {
+            throw new ErpRejectedException("Odoo sale order " + sale.path("name").asText() + " (" + reference
+                    + ") has no open outgoing delivery for package " + delivery.packageId());
+        }
+        long pickingId = target.path("id").asLong();
+        JsonNode moves = call("stock.move", "search_read", null, Map.of(
+                "domain", List.of(List.of("picking_id", "=", pickingId), List.of("state", "not in", List.of("done", "cancel"))),
+                "fields", List.of("id", "product_id", "product_uom_qty"), "order", "id"));
+        Map<Long, String> skus = new LinkedHashMap<>();
+        java.util.Set<Long> productIds = new java.util.LinkedHashSet<>();
+        for (JsonNode move : moves) {
+            productIds.add(many2oneId(move.path("product_id")));
+        }
+        if (!productIds.isEmpty()) {
+            for (JsonNode product : call("product.product", "read", new java.util.ArrayList<>(productIds),
+                    Map.of("fields", List.of("default_code")))) {
+                skus.put(product.path("id").asLong(), product.path("default_code").asText(""));
+            }
+        }
+        List<DeliveryAllocation.Slot> slots = new java.util.ArrayList<>();
+        for (JsonNode move : moves) {
+            slots.add(new DeliveryAllocation.Slot(move.path("id").asText(), skus.get(many2oneId(move.path("product_id"))),
+                    move.path("product_uom_qty").decimalValue()));
+        }
+        Map<String, BigDecimal> quantities = DeliveryAllocation.allocate(slots, delivery,
+                "Odoo delivery " + target.path("name").asText());
+        call("stock.picking", "write", List.of(pickingId),
+                Map.of("vals", Map.of("carrier_tracking_ref", delivery.trackingNumber())));
+        String quantityField = moveQuantityField();
+        Map<BigDecimal, List<Long>> byQuantity = new java.util.TreeMap<>();
+        quantities.forEach((moveId, quantity) -> byQuantity.computeIfAbsent(quantity, q -> new java.util.ArrayList<>())
+                .add(Long.parseLong(moveId)));
+        byQuantity.forEach((quantity, ids) -> {
+            Map<String, Object> vals = new LinkedHashMap<>();
+            vals.put(quantityField, quantity);
+            if (quantityField.equals("quantity")) {
+                vals.put("picked", quantity.signum() > 0);
+            }
+            call("stock.move", "write", ids, Map.of("vals", vals));
+        });
+        JsonNode validated = call("stock.picking", "button_validate", List.of(pickingId),
+                Map.of("context", Map.of("skip_backorder", true, "skip_sms", true)));
+        String state = call("stock.picking", "read", List.of(pickingId), Map.of("fields", List.of("state")))
+                .path(0).path("state").asText();
+        if (!state.equals("done")) {
+            throw new ErpRejectedException("Odoo did not validate delivery " + target.path("name").asText() + " (state "
+                    + state + (validated.isObject() ? ", Odoo asks for " + validated.path("res_model").asText("a wizard") : "")
+                    + ")");
+        }
+        return new DeliveryResult(target.path("name").asText(), false);
+    }
+
+    /** The stock.move field of the done quantity: quantity (Odoo 17+), or orderflow.erp.odoo.move-quantity-field. */
+    private String moveQuantityField() {
+        String configured = settings.getOdoo().getMoveQuantityField();
+        return configured == null || configured.isBlank() ? "quantity" : configured;
+    }
+
+    private static long many2oneId(JsonNode value) {
+        return (value.isArray() ? value.path(0) : value).asLong();
+    }
+
+    private List<Long> longs(JsonNode array) {
+        List<Long> values = new java.util.ArrayList<>();
+        array.forEach(v -> values.add(v.asLong()));
+        return values;
+    }
 }

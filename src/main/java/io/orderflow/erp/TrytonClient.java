@@ -213,6 +213,139 @@ public class TrytonClient extends HttpErpClient {
         }
     }
 
+    /**
+     * The package on the sale's customer shipment ({@code stock.shipment.out}, Tryton 6.0): the tracking number in
+     * the shipment's {@code reference} (the customer's identifier for the shipment), then
+     * <ul>
+     * <li>a full shipment (the package ships everything open on it): {@code assign_try} when still waiting, then
+     * {@code pick}, {@code pack}, {@code done};</li>
+     * <li>a partial one: the shipment is set back to {@code waiting} when assigned (its inventory moves become drafts
+     * again), the inventory moves (the outgoing moves when the warehouse picks from its output location) are set to
+     * the package's quantities (0 for what it does not ship), then assign, pick, pack (which drops the outgoing moves
+     * of quantity 0), done; {@code sale.process} then makes a new shipment for the rest of the sale.</li>
+     * </ul>
+     * Once per package: a shipment of the sale whose reference is the tracking number and that is done means it was
+     * written; one that carries it but is not done (a crash on the way) is completed.
+     */
+    @Override
+    public DeliveryResult deliver(String reference, Delivery delivery) {
+        JsonNode sales = call("model.sale.sale.search_read", params(
+                List.of(List.of("reference", "=", reference), List.of("state", "!=", "cancelled")), 0, 1, null,
+                List.of("number", "state", "shipments")));
+        if (sales.isEmpty()) {
+            throw new ErpRejectedException("Tryton has no sale with reference " + reference + " to deliver package "
+                    + delivery.packageId() + " on");
+        }
+        long saleId = sales.get(0).path("id").asLong();
+        List<Long> shipmentIds = new ArrayList<>();
+        sales.get(0).path("shipments").forEach(id -> shipmentIds.add(id.asLong()));
+        JsonNode shipments = shipmentIds.isEmpty() ? mapper.createArrayNode() : call("model.stock.shipment.out.read",
+                params(shipmentIds, List.of("number", "state", "reference", "inventory_moves", "outgoing_moves")));
+        JsonNode target = null;
+        for (JsonNode shipment : shipments) {
+            if (delivery.trackingNumber().equals(shipment.path("reference").asText(""))
+                    && !shipment.path("state").asText().equals("cancelled")) {
+                if (shipment.path("state").asText().equals("done")) {
+                    return new DeliveryResult(shipment.path("number").asText(shipment.path("id").asText()), true);
+                }
+                target = shipment;
+            }
+        }
+        if (target == null) {
+            for (JsonNode shipment : shipments) {
+                String state = shipment.path("state").asText();
+                if (!state.equals("done") && !state.equals("cancelled") && !state.equals("draft")) {
+                    target = shipment;
+                    break;
+                }
+            }
+        }
+        if (target == null) {
+            throw new ErpRejectedException("Tryton sale " + sales.get(0).path("number").asText(reference)
+                    + " has no open customer shipment for package " + delivery.packageId());
+        }
+        long shipmentId = target.path("id").asLong();
+        String name = target.path("number").asText(String.valueOf(shipmentId));
+        if (!delivery.trackingNumber().equals(target.path("reference").asText(""))) {
+            ObjectNode values = mapper.createObjectNode().put("reference", delivery.trackingNumber());
+            call("model.stock.shipment.out.write", params(List.of(shipmentId), values));
+        }
+        String state = target.path("state").asText();
+        if (state.equals("waiting") || state.equals("assigned")) {
+            boolean inventory = !target.path("inventory_moves").isEmpty();
+            List<DeliveryAllocation.Slot> slots = slots(target.path(inventory ? "inventory_moves" : "outgoing_moves"));
+            Map<String, BigDecimal> quantities = DeliveryAllocation.allocate(slots, delivery, "Tryton shipment " + name);
+            if (DeliveryAllocation.partial(slots, quantities)) {
+                if (state.equals("assigned")) {
+                    // Assigned moves cannot change quantity: back to waiting, the inventory moves become drafts again.
+                    call("model.stock.shipment.out.wait", params(List.of(shipmentId)));
+                    JsonNode moves = call("model.stock.shipment.out.read", params(List.of(shipmentId),
+                            List.of("inventory_moves", "outgoing_moves"))).path(0);
+                    slots = slots(moves.path(inventory ? "inventory_moves" : "outgoing_moves"));
+                    quantities = DeliveryAllocation.allocate(slots, delivery, "Tryton shipment " + name);
+                    state = "waiting";
+                }
+                for (Map.Entry<String, BigDecimal> entry : quantities.entrySet()) {
+                    ObjectNode values = mapper.createObjectNode().put("quantity", entry.getValue().doubleValue());
+                    call("model.stock.move.write", params(List.of(Long.parseLong(entry.getKey())), values));
+                }
+            }
+            if (state.equals("waiting")) {
+                boolean assigned = call("model.stock.shipment.out.assign_try", params(List.of(shipmentId))).asBoolean(false);
+                if (!assigned) {
+                    throw new ErpRejectedException("Tryton could not reserve the goods of package " + delivery.packageId()
+                            + " on shipment " + name + " (not in stock in Tryton): correct the stock, then replay");
+                }
+            }
+            // assigned -> picked (with a separate output location: the inventory moves are done and the outgoing
+            // moves take their quantities; without one, only the state moves on).
+            call("model.stock.shipment.out.pick", params(List.of(shipmentId)));
+            state = "picked";
+        }
+        if (state.equals("picked")) {
+            call("model.stock.shipment.out.pack", params(List.of(shipmentId)));
+            state = "packed";
+        }
+        if (state.equals("packed")) {
+            call("model.stock.shipment.out.done", params(List.of(shipmentId)));
+        }
+        String after = call("model.stock.shipment.out.read", params(List.of(shipmentId), List.of("state"))).path(0)
+                .path("state").asText();
+        if (!after.equals("done")) {
+            throw new ErpRejectedException("Tryton shipment " + name + " is " + after + " after done");
+        }
+        // What the package did not ship gets a shipment of its own (nothing when the sale is fully shipped).
+        call("model.sale.sale.process", params(List.of(saleId)));
+        return new DeliveryResult(name, false);
+    }
+
+    /** The open moves (not done or cancelled) with their product's code and quantity. */
+    private List<DeliveryAllocation.Slot> slots(JsonNode moveIds) {
+        List<Long> ids = new ArrayList<>();
+        moveIds.forEach(id -> ids.add(id.asLong()));
+        List<DeliveryAllocation.Slot> slots = new ArrayList<>();
+        if (ids.isEmpty()) {
+            return slots;
+        }
+        JsonNode moves = call("model.stock.move.read", params(ids, List.of("product", "quantity", "state")));
+        List<Long> productIds = new ArrayList<>();
+        moves.forEach(move -> productIds.add(move.path("product").asLong()));
+        Map<Long, String> codes = new LinkedHashMap<>();
+        for (JsonNode product : call("model.product.product.read", params(productIds.stream().distinct().toList(),
+                List.of("code")))) {
+            codes.put(product.path("id").asLong(), product.path("code").asText(""));
+        }
+        for (JsonNode move : moves) {
+            String moveState = move.path("state").asText();
+            if (moveState.equals("done") || moveState.equals("cancelled")) {
+                continue;
+            }
+            slots.add(new DeliveryAllocation.Slot(move.path("id").asText(), codes.get(move.path("product").asLong()),
+                    move.path("quantity").decimalValue()));
+        }
+        return slots;
+    }
+
     private String state(long saleId) {
         return call("model.sale.sale.read", params(List.of(saleId), List.of("state"))).path(0).path("state").asText();
     }

@@ -102,7 +102,12 @@ public class PaymentGate {
                 clock.instant());
         exchange.setVariable("decision", decision);
         exchange.getMessage().setHeader("orderflowGateDecision", decision.outcome().label);
-        LOG.info("Payment gate: order {} -> {}", event.orderKey(), decision.outcome().label);
+        if (event.kind() == GateEvent.Kind.RECHECK && decision.outcome() == GateDecision.Outcome.WAIT) {
+            // A waiting order is re-checked every recheck-interval: logged when it starts and ends waiting, not each time.
+            LOG.debug("Payment gate: order {} still waiting", event.orderKey());
+        } else {
+            LOG.info("Payment gate: order {} -> {}", event.orderKey(), decision.outcome().label);
+        }
     }
 
     /** The release: the latest order version, why (orderflowReleaseReason), what the gateway confirmed. */

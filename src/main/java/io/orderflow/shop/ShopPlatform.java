@@ -24,9 +24,9 @@ import io.orderflow.intake.HmacSignatures;
  * raw bytes, {@link #isPing}, {@link #topicHeader}, {@link #topicKind}, {@link #deliveryId};</li>
  * <li>the order API (payment gate): {@link #fetchOrder} (the order as it is now), {@link #cancelOrder};</li>
  * <li>stock (stock sync): {@link #setStock}, an absolute quantity per SKU;</li>
- * <li>fulfilment and tracking write-back (the tracking stage, a later issue): {@link #supportsFulfilment},
- * {@link #writeFulfilment} and {@link #updateTracking}; their defaults say the platform has none, so a platform
- * written before that stage keeps compiling and the stage can refuse such a channel at start-up.</li>
+ * <li>fulfilment and tracking write-back (route {@code writeback}): {@link #supportsFulfilment},
+ * {@link #writeFulfilment}, once per package; their defaults say the platform has none (a write-back request for
+ * such a channel is parked for review).</li>
  * </ul>
  * Failures follow orderflow's rules: a shop that is down or throttles throws {@link IOException} (the broker
  * redelivers later); a shop that refuses orderflow's credentials or an order that cannot be handled throws
@@ -109,13 +109,35 @@ public interface ShopPlatform {
 
     // ------------------------------------------------------------------------------ fulfilment and tracking write-back
 
-    /** One shipped package of an order: which lines, how many of each, and how to follow it. */
-    record Shipment(String orderId, List<ShippedLine> lines, String carrier, String trackingNumber, String trackingUrl,
-            boolean notifyCustomer) {
+    /**
+     * One shipped package of an order (the write-back stage's request, docs/writeback.md): which lines, how many of
+     * each, how to follow it, and whether the order is complete with it (every line shipped).
+     *
+     * @param orderId        the shop's order id (the part of the orderKey after the channel)
+     * @param packageId      the package's id at the warehouse (unique per order)
+     * @param lines          the lines in this package (never empty)
+     * @param carrier        the carrier's name as the shop should show it (may be null)
+     * @param service        the carrier's service level (may be null)
+     * @param trackingNumber the carrier's tracking number: the key of "once per package" at the shop
+     * @param trackingUrl    a link to follow the parcel (may be null)
+     * @param orderComplete  true when this package completes the order
+     */
+    record Shipment(String orderId, String packageId, List<ShippedLine> lines, String carrier, String service,
+            String trackingNumber, String trackingUrl, boolean orderComplete) {
     }
 
-    /** A line of the shop order ({@code lineId} as in the canonical order) and the quantity shipped in a package. */
-    record ShippedLine(String lineId, long quantity) {
+    /**
+     * A line of a package: the shop's line id (Shopify line item id, WooCommerce line item id; may be null), the SKU
+     * (may be null when the line id is given) and the whole quantity shipped in this package.
+     */
+    record ShippedLine(String lineId, String sku, long quantity) {
+    }
+
+    /**
+     * What the shop has for a package after {@link #writeFulfilment}: the shop's id of what records it (Shopify
+     * fulfillment gid, WooCommerce note id) and whether it was there already (a redelivery: nothing written).
+     */
+    record ShopFulfilment(String id, boolean alreadyThere) {
     }
 
     /** Whether this platform writes fulfilments and tracking back to the shop. Default: no. */
@@ -124,18 +146,13 @@ public interface ShopPlatform {
     }
 
     /**
-     * Marks the shipment's lines fulfilled in the shop with its tracking, once per package (the tracking stage keys
-     * it by order and package).
-     *
-     * @return the shop's id of the fulfilment, for later {@link #updateTracking} calls
+     * Records the package in the shop with its tracking, <b>once per package</b>: the platform first looks for
+     * what an earlier delivery of the same package wrote (by its tracking number) and writes nothing when it is
+     * there. The shop does not e-mail the customer (orderflow's notify stage does). A shop that is down or throttles
+     * throws IOException; a package the shop cannot take (unknown line, more than is open, no open fulfilment)
+     * throws {@link io.orderflow.review.UnprocessableEventException} with a readable reason.
      */
-    default String writeFulfilment(ShopChannel channel, Shipment shipment) throws IOException, InterruptedException {
+    default ShopFulfilment writeFulfilment(ShopChannel channel, Shipment shipment) throws IOException, InterruptedException {
         throw new UnsupportedOperationException("shop platform " + name() + " has no fulfilment write-back");
-    }
-
-    /** Changes the tracking of a fulfilment written before (a corrected number, a second carrier). */
-    default void updateTracking(ShopChannel channel, String fulfilmentId, Shipment shipment)
-            throws IOException, InterruptedException {
-        throw new UnsupportedOperationException("shop platform " + name() + " has no tracking write-back");
     }
 }

@@ -28,7 +28,9 @@ import org.springframework.web.bind.annotation.RestController;
  * A small ERPNext (profile sim) at /sim/erpnext: the Frappe REST calls the ERP stage makes, on an in-memory company
  * with items SKU-1 (100 in stock) and SKU-2 (5 in stock) in warehouse "Stores - SIM". {@code Authorization: token
  * key:secret} is required; submitting a Sales Order (docstatus 1) reserves its quantities (Bin reserved_qty), and
- * {@code GET /sim/erpnext/api/resource/Sales Order} lists what the connector created.
+ * {@code GET /sim/erpnext/api/resource/Sales Order} lists what the connector created. The shipment write-back:
+ * {@code make_delivery_note} maps a submitted order's undelivered items, and a Delivery Note inserted submitted
+ * delivers them (stock out of the warehouse; {@code GET .../api/resource/Delivery Note} lists them).
  */
 @RestController
 @Profile(Simulators.PROFILE)
@@ -38,6 +40,7 @@ public class SimulatedErpNext {
     private final ObjectMapper mapper;
     private final Map<String, ObjectNode> customers = new LinkedHashMap<>();
     private final Map<String, ObjectNode> salesOrders = new LinkedHashMap<>();
+    private final Map<String, ObjectNode> deliveryNotes = new LinkedHashMap<>();
     private final Map<String, BigDecimal[]> bins = new LinkedHashMap<>(); // item -> {actual, reserved}
     private final Map<String, String> modified = new LinkedHashMap<>();  // item -> its Bin's last change (ERPNext clock)
     private final AtomicInteger numbers = new AtomicInteger();
@@ -61,6 +64,7 @@ public class SimulatedErpNext {
         switch (doctype) {
             case "Sales Order" -> salesOrders.values().stream().filter(o -> matches(o, filter)).forEach(rows::add);
             case "Customer" -> customers.values().stream().filter(c -> matches(c, filter)).forEach(rows::add);
+            case "Delivery Note" -> deliveryNotes.values().stream().filter(d -> matches(d, filter)).forEach(rows::add);
             case "Item" -> bins.keySet().stream().map(code -> mapper.createObjectNode().put("item_code", code))
                     .filter(i -> matches(i, filter)).forEach(rows::add);
             case "Bin" -> bins.forEach((code, qty) -> {
@@ -90,12 +94,88 @@ public class SimulatedErpNext {
                     }
                 }
                 doc.put("name", String.format("SAL-ORD-SIM-%05d", numbers.incrementAndGet())).put("docstatus", 0);
+                int row = 0;
+                for (JsonNode item : doc.path("items")) {
+                    ((ObjectNode) item).put("name", doc.path("name").asText() + "-" + (++row)).put("delivered_qty", 0);
+                }
                 doc.put("grand_total", grandTotal(doc));
                 salesOrders.put(doc.path("name").asText(), doc);
+            }
+            case "Delivery Note" -> {
+                // Submitted on insert (docstatus 1): the items are delivered, the stock leaves the warehouse.
+                for (JsonNode item : doc.path("items")) {
+                    ObjectNode order = salesOrders.get(item.path("against_sales_order").asText());
+                    ObjectNode line = order == null ? null : soItem(order, item.path("so_detail").asText());
+                    BigDecimal qty = item.path("qty").decimalValue();
+                    if (line == null) {
+                        return error(417, "ValidationError", "Row for " + item.path("item_code").asText() + " is against no Sales Order item");
+                    }
+                    BigDecimal open = line.path("qty").decimalValue().subtract(line.path("delivered_qty").decimalValue());
+                    if (qty.compareTo(open) > 0) {
+                        return error(417, "ValidationError", "Quantity " + qty + " of " + item.path("item_code").asText()
+                                + " exceeds the " + open + " still to deliver on " + order.path("name").asText());
+                    }
+                }
+                for (JsonNode item : doc.path("items")) {
+                    ObjectNode line = soItem(salesOrders.get(item.path("against_sales_order").asText()), item.path("so_detail").asText());
+                    BigDecimal qty = item.path("qty").decimalValue();
+                    line.put("delivered_qty", line.path("delivered_qty").decimalValue().add(qty));
+                    BigDecimal[] bin = bins.get(item.path("item_code").asText());
+                    if (bin != null) {
+                        bin[0] = bin[0].subtract(qty);
+                        bin[1] = bin[1].subtract(qty).max(BigDecimal.ZERO);
+                        touch(item.path("item_code").asText());
+                    }
+                }
+                doc.put("name", String.format("MAT-DN-SIM-%05d", numbers.incrementAndGet()));
+                deliveryNotes.put(doc.path("name").asText(), doc);
             }
             default -> doc.put("name", doctype + "-" + numbers.incrementAndGet());
         }
         return ok(doc);
+    }
+
+    /**
+     * {@code make_delivery_note}: a new Delivery Note (not saved) from a submitted Sales Order, with its undelivered
+     * items (qty = ordered - delivered), each linked by against_sales_order / so_detail, as ERPNext maps it.
+     */
+    @PostMapping(path = "/sim/erpnext/api/method/erpnext.selling.doctype.sales_order.sales_order.make_delivery_note",
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    public synchronized ResponseEntity<String> makeDeliveryNote(@RequestBody ObjectNode args,
+            @RequestHeader(name = "Authorization", required = false) String auth) {
+        if (auth == null || !auth.startsWith("token ")) {
+            return error(401, "AuthenticationError", "Not permitted");
+        }
+        ObjectNode order = salesOrders.get(args.path("source_name").asText());
+        if (order == null) {
+            return error(404, "DoesNotExistError", "Sales Order " + args.path("source_name").asText() + " not found");
+        }
+        ObjectNode note = mapper.createObjectNode().put("doctype", "Delivery Note").put("name", "new-delivery-note-1")
+                .put("__islocal", 1).put("docstatus", 0).put("customer", order.path("customer").asText())
+                .put("company", order.path("company").asText()).put("po_no", order.path("po_no").asText());
+        ArrayNode items = note.putArray("items");
+        for (JsonNode line : order.path("items")) {
+            BigDecimal open = line.path("qty").decimalValue().subtract(line.path("delivered_qty").decimalValue());
+            if (open.signum() > 0) {
+                items.addObject().put("doctype", "Delivery Note Item").put("item_code", line.path("item_code").asText())
+                        .put("qty", open).put("rate", line.path("rate").decimalValue())
+                        .put("warehouse", line.path("warehouse").asText("Stores - SIM"))
+                        .put("against_sales_order", order.path("name").asText()).put("so_detail", line.path("name").asText());
+            }
+        }
+        ObjectNode body = mapper.createObjectNode();
+        body.set("message", note);
+        return ResponseEntity.ok(body.toString());
+    }
+
+    /** The Sales Order's item row with this name (rows are named when the order is created). */
+    private static ObjectNode soItem(ObjectNode order, String name) {
+        for (JsonNode line : order.path("items")) {
+            if (line.path("name").asText().equals(name)) {
+                return (ObjectNode) line;
+            }
+        }
+        return null;
     }
 
     /** One document, as ERPNext answers {@code GET /api/resource/<DocType>/<name>}. */
@@ -162,6 +242,9 @@ public class SimulatedErpNext {
             JsonNode value = f.get(2);
             String actual = row.path(field).asText();
             if (op.equals("=") && !actual.equals(value.asText())) {
+                return false;
+            }
+            if (op.equals("!=") && actual.equals(value.asText())) {
                 return false;
             }
             // Datetimes as ERPNext writes them ("yyyy-MM-dd HH:mm:ss.ffffff") compare as text.

@@ -102,6 +102,33 @@ public class SimulatedShop {
         return true;
     }
 
+    /** Fulfillments written to a simulated Shopify order (the write-back), by channel:order. */
+    private final Map<String, java.util.List<ObjectNode>> fulfillments = new ConcurrentHashMap<>();
+    /** Order notes written to a simulated WooCommerce order, by channel:order. */
+    private final Map<String, java.util.List<ObjectNode>> notes = new ConcurrentHashMap<>();
+
+    public synchronized java.util.List<ObjectNode> fulfillments(String channelId, String id) {
+        return fulfillments.computeIfAbsent(channelId + ":" + id, k -> new java.util.ArrayList<>());
+    }
+
+    public synchronized java.util.List<ObjectNode> notes(String channelId, String id) {
+        return notes.computeIfAbsent(channelId + ":" + id, k -> new java.util.ArrayList<>());
+    }
+
+    /** Sets a simulated WooCommerce order's status (the write-back's "completed"); false if unknown. */
+    public boolean setStatus(String channelId, String id, String status) {
+        String key = channelId + ":" + id;
+        String order = orders.get(key);
+        if (order == null) {
+            return false;
+        }
+        ObjectNode node = (ObjectNode) read(order);
+        node.put("status", status).put("date_modified_gmt",
+                OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME).substring(0, 19));
+        orders.put(key, node.toString());
+        return true;
+    }
+
     public com.fasterxml.jackson.databind.JsonNode read(String json) {
         try {
             return mapper.readTree(json);

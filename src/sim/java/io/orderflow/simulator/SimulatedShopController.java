@@ -95,6 +95,18 @@ public class SimulatedShopController {
             }
             return ResponseEntity.ok(SimulatedShopifyGraphql.cancelAnswer(shop.mapper()).toString());
         }
+        if (query.contains("FulfilmentStateForOrderflow") || query.contains("fulfillmentCreate(")) {
+            String id = (query.contains("fulfillmentCreate(")
+                    ? variables.at("/fulfillment/lineItemsByFulfillmentOrder/0/fulfillmentOrderId").asText()
+                    : variables.path("id").asText()).replaceAll("^gid://shopify/\\w+/", "");
+            com.fasterxml.jackson.databind.JsonNode order = shop.order(channel, id).map(shop::read).orElse(null);
+            synchronized (shop) {
+                var written = shop.fulfillments(channel, id);
+                return ResponseEntity.ok((query.contains("fulfillmentCreate(")
+                        ? SimulatedShopifyGraphql.fulfillmentCreate(order, written, variables.path("fulfillment"), shop.mapper())
+                        : SimulatedShopifyGraphql.fulfilmentStateAnswer(order, written, shop.mapper())).toString());
+            }
+        }
         if (query.contains("order(id:")) {
             String id = variables.path("id").asText().replace("gid://shopify/Order/", "");
             return ResponseEntity.ok(SimulatedShopifyGraphql.orderAnswer(shop.order(channel, id)
@@ -110,6 +122,70 @@ public class SimulatedShopController {
                     q.path("quantity").asLong());
         }
         return ResponseEntity.ok("{\"data\":{\"inventorySetQuantities\":{\"userErrors\":[]}}}");
+    }
+
+    /** The write-back's order notes: listed (newest first) and added, as WooCommerce REST v3 answers them. */
+    @GetMapping(path = "/sim/woocommerce/{channel}/wp-json/wc/v3/orders/{id}/notes", produces = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<String> wooNotes(@PathVariable String channel, @PathVariable String id,
+            @RequestHeader(name = "Authorization", required = false) String authorization) {
+        if (!wooAuthorized(channel, authorization)) {
+            return ResponseEntity.status(401).body("{\"code\":\"woocommerce_rest_cannot_view\",\"message\":\"Sorry, you cannot list resources.\",\"data\":{\"status\":401}}");
+        }
+        if (shop.order(channel, id).isEmpty()) {
+            return ResponseEntity.status(404).body("{\"code\":\"woocommerce_rest_order_invalid_id\",\"message\":\"Invalid order ID.\",\"data\":{\"status\":404}}");
+        }
+        synchronized (shop) {
+            var list = shop.mapper().createArrayNode();
+            var notes = shop.notes(channel, id);
+            for (int i = notes.size() - 1; i >= 0; i--) {
+                list.add(notes.get(i));
+            }
+            return ResponseEntity.ok(list.toString());
+        }
+    }
+
+    @PostMapping(path = "/sim/woocommerce/{channel}/wp-json/wc/v3/orders/{id}/notes", produces = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<String> wooAddNote(@PathVariable String channel, @PathVariable String id,
+            @RequestHeader(name = "Authorization", required = false) String authorization,
+            @org.springframework.web.bind.annotation.RequestBody com.fasterxml.jackson.databind.JsonNode body) {
+        if (!wooAuthorized(channel, authorization)) {
+            return ResponseEntity.status(401).body("{\"code\":\"woocommerce_rest_cannot_create\",\"message\":\"Sorry, you are not allowed to create resources.\",\"data\":{\"status\":401}}");
+        }
+        if (shop.order(channel, id).isEmpty()) {
+            return ResponseEntity.status(404).body("{\"code\":\"woocommerce_rest_order_invalid_id\",\"message\":\"Invalid order ID.\",\"data\":{\"status\":404}}");
+        }
+        synchronized (shop) {
+            var notes = shop.notes(channel, id);
+            var note = shop.mapper().createObjectNode().put("id", Long.parseLong(id) * 100 + notes.size() + 1)
+                    .put("author", "system").put("date_created", java.time.LocalDateTime.now().withNano(0).toString())
+                    .put("note", body.path("note").asText()).put("customer_note", body.path("customer_note").asBoolean(false));
+            notes.add(note);
+            return ResponseEntity.status(201).body(note.toString());
+        }
+    }
+
+    /** PUT an order: {"status": "completed"} (the write-back) or "cancelled". */
+    @org.springframework.web.bind.annotation.PutMapping(path = "/sim/woocommerce/{channel}/wp-json/wc/v3/orders/{id}",
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<String> wooUpdateOrder(@PathVariable String channel, @PathVariable String id,
+            @RequestHeader(name = "Authorization", required = false) String authorization,
+            @org.springframework.web.bind.annotation.RequestBody com.fasterxml.jackson.databind.JsonNode body) {
+        if (!wooAuthorized(channel, authorization)) {
+            return ResponseEntity.status(401).body("{\"code\":\"woocommerce_rest_cannot_edit\",\"message\":\"Sorry, you are not allowed to edit this resource.\",\"data\":{\"status\":401}}");
+        }
+        String status = body.path("status").asText();
+        boolean known = "cancelled".equals(status) ? shop.cancel(channel, id) : shop.setStatus(channel, id, status);
+        if (!known) {
+            return ResponseEntity.status(404).body("{\"code\":\"woocommerce_rest_shop_order_invalid_id\",\"message\":\"Invalid ID.\",\"data\":{\"status\":404}}");
+        }
+        return ResponseEntity.ok(shop.order(channel, id).orElseThrow());
+    }
+
+    private boolean wooAuthorized(String channel, String authorization) {
+        Channel settings = shop.channel(channel);
+        String expected = "Basic " + Base64.getEncoder().encodeToString((settings.getApi().getConsumerKey() + ":"
+                + settings.getApi().getConsumerSecret()).getBytes(StandardCharsets.UTF_8));
+        return expected.equals(authorization);
     }
 
     @GetMapping(path = "/sim/woocommerce/{channel}/wp-json/wc/v3/orders/{id}", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -187,4 +187,89 @@ public final class SimulatedShopifyGraphql {
             target.set(field, value.isTextual() || value.isNumber() || value.isBoolean() ? value : value.deepCopy());
         }
     }
+
+    /**
+     * The answer to the write-back's fulfilment state query for an order (REST shape) and the fulfillments written
+     * so far: one fulfillment order (gid .../FulfillmentOrder/{order id}) with every line, its remainingQuantity the
+     * ordered quantity minus what was fulfilled; OPEN with CREATE_FULFILLMENT while anything remains, else CLOSED.
+     */
+    public static ObjectNode fulfilmentStateAnswer(JsonNode rest, java.util.List<ObjectNode> fulfillments, ObjectMapper mapper) {
+        ObjectNode answer = mapper.createObjectNode();
+        ObjectNode data = answer.putObject("data");
+        if (rest == null) {
+            data.putNull("order");
+            return answer;
+        }
+        String orderId = rest.path("id").asText();
+        ObjectNode order = data.putObject("order").put("id", "gid://shopify/Order/" + orderId);
+        ArrayNode list = order.putArray("fulfillments");
+        java.util.Map<String, Long> fulfilled = new java.util.HashMap<>();
+        for (ObjectNode f : fulfillments) {
+            list.add(f.get("fulfillment"));
+            f.path("lines").fields().forEachRemaining(e -> fulfilled.merge(e.getKey(), e.getValue().asLong(), Long::sum));
+        }
+        ObjectNode fo = order.putObject("fulfillmentOrders").putArray("nodes").addObject()
+                .put("id", "gid://shopify/FulfillmentOrder/" + orderId);
+        ArrayNode items = mapper.createArrayNode();
+        boolean open = false;
+        for (JsonNode line : rest.path("line_items")) {
+            String lineId = line.path("id").asText();
+            long remaining = line.path("quantity").asLong() - fulfilled.getOrDefault(lineId, 0L);
+            open |= remaining > 0;
+            ObjectNode item = items.addObject().put("id", "gid://shopify/FulfillmentOrderLineItem/" + lineId)
+                    .put("remainingQuantity", remaining);
+            item.putObject("lineItem").put("id", "gid://shopify/LineItem/" + lineId).put("sku", line.path("sku").asText());
+        }
+        fo.put("status", open ? "OPEN" : "CLOSED");
+        ArrayNode actions = fo.putArray("supportedActions");
+        if (open) {
+            actions.addObject().put("action", "CREATE_FULFILLMENT");
+        }
+        fo.putObject("lineItems").set("nodes", items);
+        return answer;
+    }
+
+    /**
+     * fulfillmentCreate: records the fulfillment (what it fulfils per line, its tracking) and answers it; more than
+     * remains of a line is a userError, as Shopify answers.
+     */
+    public static ObjectNode fulfillmentCreate(JsonNode rest, java.util.List<ObjectNode> fulfillments, JsonNode input,
+            ObjectMapper mapper) {
+        ObjectNode state = fulfilmentStateAnswer(rest, fulfillments, mapper);
+        java.util.Map<String, Long> remaining = new java.util.HashMap<>();
+        for (JsonNode item : state.at("/data/order/fulfillmentOrders/nodes/0/lineItems/nodes")) {
+            remaining.put(item.path("id").asText(), item.path("remainingQuantity").asLong());
+        }
+        ObjectNode lines = mapper.createObjectNode();
+        for (JsonNode byOrder : input.path("lineItemsByFulfillmentOrder")) {
+            for (JsonNode item : byOrder.path("fulfillmentOrderLineItems")) {
+                String id = item.path("id").asText();
+                if (item.path("quantity").asLong() > remaining.getOrDefault(id, 0L)) {
+                    ObjectNode refused = mapper.createObjectNode();
+                    ObjectNode result = refused.putObject("data").putObject("fulfillmentCreate");
+                    result.putNull("fulfillment");
+                    result.putArray("userErrors").addObject().put("message", "Invalid fulfillment order line item quantity requested.")
+                            .putArray("field").add("fulfillment").add("lineItemsByFulfillmentOrder");
+                    return refused;
+                }
+                lines.put(id.substring(id.lastIndexOf('/') + 1), item.path("quantity").asLong());
+            }
+        }
+        ObjectNode fulfillment = mapper.createObjectNode()
+                .put("id", "gid://shopify/Fulfillment/" + (rest.path("id").asLong() * 10 + fulfillments.size() + 1))
+                .put("status", "SUCCESS");
+        ObjectNode tracking = fulfillment.putArray("trackingInfo").addObject();
+        tracking.set("company", input.at("/trackingInfo/company"));
+        tracking.set("number", input.at("/trackingInfo/number"));
+        tracking.set("url", input.at("/trackingInfo/url"));
+        ObjectNode record = mapper.createObjectNode();
+        record.set("fulfillment", fulfillment);
+        record.set("lines", lines);
+        fulfillments.add(record);
+        ObjectNode answer = mapper.createObjectNode();
+        ObjectNode result = answer.putObject("data").putObject("fulfillmentCreate");
+        result.set("fulfillment", fulfillment);
+        result.putArray("userErrors");
+        return answer;
+    }
 }

@@ -23,7 +23,9 @@ class BrokerPropertiesTest {
         assertThat(external.getStatus()).doesNotContain("\"errors\":[{");
 
         ConfigurationImpl embedded = new ConfigurationImpl();
-        new EmbeddedBrokerCustomizer(new OrderflowProperties()).customize(embedded);
+        new EmbeddedBrokerCustomizer(new OrderflowProperties(),
+                new org.springframework.beans.factory.support.StaticListableBeanFactory()
+                        .getBeanProvider(io.micrometer.core.instrument.MeterRegistry.class)).customize(embedded);
 
         assertThat(external.isPersistIDCache()).isEqualTo(embedded.isPersistIDCache()).isTrue();
         assertThat(external.getIDCacheSize()).isEqualTo(embedded.getIDCacheSize());

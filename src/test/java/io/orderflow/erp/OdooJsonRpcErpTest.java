@@ -222,7 +222,9 @@ class OdooJsonRpcErpTest {
     }
 
     @Test
-    void anOdooThatIsDownSuspendsTheStageAndTheOrderCompletesOnceWhenItIsBack() throws Exception {
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void anOdooThatIsDownSuspendsTheStageAndTheOrderCompletesOnceWhenItIsBack(
+            org.springframework.boot.test.system.CapturedOutput output) throws Exception {
         ODOO.stubFor(post(urlEqualTo("/jsonrpc")).atPriority(1).willReturn(aResponse().withStatus(503)));
         release(jms, releasedOrder("test-shopify", "5006"), "d-5006");
 
@@ -246,6 +248,20 @@ class OdooJsonRpcErpTest {
         Boolean deadLettered = jms.browse("orderflow.dead-letter", (s, b) -> b.getEnumeration().hasMoreElements());
         assertThat(deadLettered).isFalse();
         assertThat(Queues.browse(jms, "orderflow.review", "test-shopify:5006")).isEmpty();
+
+        // The log an operator reads: one WARN line per attempt naming the ERP, its host and the cause; the circuit's
+        // opening and closing once each; no stack trace for an outage.
+        List<String> attempts = output.getOut().lines()
+                .filter(line -> line.contains("ERP unavailable for order test-shopify:5006")).toList();
+        assertThat(attempts).hasSizeGreaterThanOrEqualTo(2)
+                .allSatisfy(line -> assertThat(line).contains("WARN").contains("Odoo at localhost").contains("HTTP 503"));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> output.getOut().contains("ERP circuit closed:"));
+        assertThat(output.getOut().lines().filter(line -> line.contains("ERP circuit open:"))).hasSize(1);
+        assertThat(output.getOut().lines().filter(line -> line.contains("ERP circuit closed:"))).hasSize(1);
+        assertThat(meters.get("orderflow.circuit.state").tag("system", "ERP").gauge().value()).isZero();
+        assertThat(output.getOut()).doesNotContain("at io.orderflow.erp.ErpHttp.send")
+                .doesNotContain("Execution of JMS message listener failed").doesNotContain("null");
     }
 
     @Test

@@ -325,7 +325,9 @@ class PaymentGateTest {
     }
 
     @Test
-    void anOrderStillUnpaidAtTheDeadlineIsCancelledInTheShopAndTheCustomerIsTold() throws Exception {
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void anOrderStillUnpaidAtTheDeadlineIsCancelledInTheShopAndTheCustomerIsTold(
+            org.springframework.boot.test.system.CapturedOutput output) throws Exception {
         String id = nextId();
         ObjectNode order = shopifyOrder(id, "pending", "2026-11-28T10:00:00Z", 1, "20.00", "20.00");
         SHOP.stubFor(shopifyOrderStub(id, order).atPriority(1));
@@ -345,6 +347,10 @@ class PaymentGateTest {
         assertThat(gate.browse("orderflow.notify.requests", key(id))).singleElement()
                 .satisfies(m -> assertThat(body(m).get("template").asText()).isEqualTo("order-cancelled-unpaid"));
         assertThat(gate.browse("orderflow.release", key(id))).isEmpty();
+        // Re-checked every second for 8 s, logged when it started waiting and when it was cancelled, not per re-check.
+        assertThat(SHOP.findAll(orderQueryFor(id)).size()).as("re-checks against the shop").isGreaterThanOrEqualTo(3);
+        assertThat(output.getOut().lines().filter(l -> l.contains("Payment gate: order " + key(id) + " ->")))
+                .extracting(l -> l.substring(l.indexOf("->") + 3).trim()).containsExactly("wait", "cancel-unpaid");
     }
 
     // ---- review rules and an operator's approval ------------------------------------------------------------------

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -43,8 +45,14 @@ import org.springframework.stereotype.Component;
  * pause the channel's calls and fail the call with an IOException: the consumer rolls back, the broker redelivers
  * with back-off, and the redelivered call waits out what remains of the pause. No call retries in a loop. HTTP 401/403 and {@code ACCESS_DENIED} park
  * the event for review (credentials or scopes).</li>
- * <li>Fulfilment write-back: not built (the interface's defaults); it will be {@code fulfillmentCreate} with
- * {@code trackingInfo}.</li>
+ * <li>Fulfilment write-back, once per package ({@link ShopifyFulfilment}): one query for the order's
+ * {@code fulfillments} (with their {@code trackingInfo}) and {@code fulfillmentOrders} (status, supported actions,
+ * line items with {@code remainingQuantity}); a fulfillment (not cancelled or failed) with the package's tracking
+ * number means an earlier delivery wrote it: nothing is written. Else the package's lines are matched by line item
+ * id (or SKU) to the open fulfillment orders supporting CREATE_FULFILLMENT and {@code fulfillmentCreate} is called
+ * with {@code trackingInfo {company number url}}, {@code notifyCustomer: false} and
+ * {@code lineItemsByFulfillmentOrder} with quantities. A line on no fulfillment order, more than remains open, no
+ * open fulfillment order, or {@code userErrors} park the request for review with the reason.</li>
  * </ul>
  */
 @Component(ShopifyPlatform.NAME)
@@ -162,6 +170,51 @@ public class ShopifyPlatform implements ShopPlatform {
             return false;
         }
         return true;
+    }
+
+    @Override
+    public boolean supportsFulfilment() {
+        return true;
+    }
+
+    @Override
+    public ShopFulfilment writeFulfilment(ShopChannel channel, Shipment shipment) throws IOException, InterruptedException {
+        if (shipment.trackingNumber() == null || shipment.trackingNumber().isBlank()) {
+            throw new UnprocessableEventException("package " + shipment.packageId() + " has no tracking number: Shopify's"
+                    + " fulfillment is written once per package by its tracking number");
+        }
+        ObjectNode query = mapper.createObjectNode().put("query", ShopifyFulfilment.STATE_QUERY);
+        query.putObject("variables").put("id", ShopifyOrderQuery.gid(shipment.orderId()));
+        JsonNode order = orderApi(channel, query).at("/data/order");
+        if (!order.isObject()) {
+            throw new UnprocessableEventException("shop " + channel.id() + " does not know order " + shipment.orderId());
+        }
+        String existing = ShopifyFulfilment.existing(order, shipment.trackingNumber());
+        if (existing != null) {
+            return new ShopFulfilment(existing, true);
+        }
+        ObjectNode create = mapper.createObjectNode().put("query", ShopifyFulfilment.CREATE);
+        create.putObject("variables").set("fulfillment", ShopifyFulfilment.input(order, shipment, mapper));
+        JsonNode answer = orderApi(channel, create);
+        JsonNode userErrors = answer.at("/data/fulfillmentCreate/userErrors");
+        if (userErrors.isArray() && !userErrors.isEmpty()) {
+            List<String> messages = new ArrayList<>();
+            userErrors.forEach(error -> messages.add(error.path("message").asText()
+                    + (error.path("field").isArray() ? " (" + String.join(".", textList(error.path("field"))) + ")" : "")));
+            throw new UnprocessableEventException("the shop refused the fulfillment of package " + shipment.packageId()
+                    + ": " + String.join("; ", messages));
+        }
+        String id = answer.at("/data/fulfillmentCreate/fulfillment/id").asText(null);
+        if (id == null) {
+            throw new IOException("the shop answered fulfillmentCreate without a fulfillment; retrying later");
+        }
+        return new ShopFulfilment(id, false);
+    }
+
+    private static List<String> textList(JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        array.forEach(node -> texts.add(node.asText()));
+        return texts;
     }
 
     private HttpRequest.Builder graphqlRequest(ShopChannel channel, JsonNode body) {

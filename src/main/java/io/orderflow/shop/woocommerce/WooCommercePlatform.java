@@ -35,7 +35,11 @@ import org.springframework.stereotype.Component;
  * unless the shop's own "Cancelled order" e-mail is on).</li>
  * <li>Stock: {@code GET /wp-json/wc/v3/products?sku=} then {@code PUT /products/{id}} (a variation:
  * {@code /products/{parent}/variations/{id}}) with {@code {"manage_stock":true,"stock_quantity":N}}.</li>
- * <li>Fulfilment write-back: not built (the interface's defaults).</li>
+ * <li>Fulfilment write-back, once per package: {@code GET /orders/{id}/notes} first; a note that names the
+ * package's tracking number means an earlier delivery wrote it. Else {@code POST /orders/{id}/notes} with
+ * {@code customer_note: true} and the carrier, tracking number and link (WooCommerce shows it to the customer on
+ * their order page and sends its "customer note" e-mail, if the shop has that e-mail on). When the package completes
+ * the order, the order is set {@code completed} ({@code PUT /orders/{id}}) unless it already is (read first).</li>
  * </ul>
  */
 @Component(WooCommercePlatform.NAME)
@@ -141,6 +145,74 @@ public class WooCommercePlatform implements ShopPlatform {
         http.sendPaced(channel, basicAuth(channel, HttpRequest.newBuilder(URI.create(channel.baseUrl() + path))
                 .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body.toString()))));
         return true;
+    }
+
+    @Override
+    public boolean supportsFulfilment() {
+        return true;
+    }
+
+    @Override
+    public ShopFulfilment writeFulfilment(ShopChannel channel, Shipment shipment) throws IOException, InterruptedException {
+        if (shipment.trackingNumber() == null || shipment.trackingNumber().isBlank()) {
+            throw new io.orderflow.review.UnprocessableEventException("package " + shipment.packageId()
+                    + " has no tracking number: the WooCommerce order note is written once per package by its tracking number");
+        }
+        String order = channel.baseUrl() + "/wp-json/wc/v3/orders/" + URLEncoder.encode(shipment.orderId(), StandardCharsets.UTF_8);
+        JsonNode notes = orderCall(channel, HttpRequest.newBuilder(URI.create(order + "/notes?type=customer"))
+                .header("Accept", "application/json").GET(), "listing the order notes");
+        String noteId = null;
+        for (JsonNode note : notes) {
+            if (note.path("note").asText("").contains(shipment.trackingNumber())) {
+                noteId = note.path("id").asText();
+            }
+        }
+        boolean alreadyThere = noteId != null;
+        if (!alreadyThere) {
+            ObjectNode body = mapper.createObjectNode().put("note", noteText(shipment)).put("customer_note", true);
+            noteId = orderCall(channel, HttpRequest.newBuilder(URI.create(order + "/notes"))
+                    .header("Content-Type", "application/json").header("Accept", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body.toString())), "adding the tracking note").path("id").asText();
+        }
+        if (shipment.orderComplete()) {
+            JsonNode current = orderCall(channel, HttpRequest.newBuilder(URI.create(order)).header("Accept", "application/json")
+                    .GET(), "reading the order");
+            if (!"completed".equals(current.path("status").asText())) {
+                orderCall(channel, HttpRequest.newBuilder(URI.create(order))
+                        .header("Content-Type", "application/json").header("Accept", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString("{\"status\":\"completed\"}")), "completing the order");
+                alreadyThere = false;
+            }
+        }
+        return new ShopFulfilment(noteId, alreadyThere);
+    }
+
+    /** "Shipped with UPS (Ground), tracking number 1Z...: https://..." (the customer reads it on their order). */
+    static String noteText(Shipment shipment) {
+        StringBuilder text = new StringBuilder("Shipped");
+        if (shipment.carrier() != null && !shipment.carrier().isBlank()) {
+            text.append(" with ").append(shipment.carrier());
+            if (shipment.service() != null && !shipment.service().isBlank()) {
+                text.append(" (").append(shipment.service()).append(")");
+            }
+        }
+        text.append(", tracking number ").append(shipment.trackingNumber());
+        if (shipment.trackingUrl() != null && !shipment.trackingUrl().isBlank()) {
+            text.append(": ").append(shipment.trackingUrl());
+        }
+        return text.toString();
+    }
+
+    /** An order API call for the write-back: 401/403 park for review, 404 too (no such order), other failures retry. */
+    private JsonNode orderCall(ShopChannel channel, HttpRequest.Builder request, String what)
+            throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(channel, authorized(channel, request));
+        if (response.statusCode() == 404) {
+            throw new io.orderflow.review.UnprocessableEventException("shop " + channel.id() + " answered 404 " + what
+                    + ": no such order");
+        }
+        ShopHttp.checkOrderApiAnswer(channel, response.statusCode());
+        return mapper.readTree(response.body());
     }
 
     /** HTTP Basic with the consumer key and secret; the order API parks an event when they are not configured. */

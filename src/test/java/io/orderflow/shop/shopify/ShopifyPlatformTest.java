@@ -46,7 +46,7 @@ class ShopifyPlatformTest {
         });
         assertThat(shopify.deliveryId(request, "shop-eu", "orders/paid")).isEqualTo("shopify:shop-eu:orders/paid:evt-1");
         assertThat(shopify.isPing(request)).isFalse();
-        assertThat(shopify.supportsFulfilment()).isFalse();
+        assertThat(shopify.supportsFulfilment()).isTrue();
     }
 
     static Stream<Path> examples() throws IOException {

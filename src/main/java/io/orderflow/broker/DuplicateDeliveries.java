@@ -1,0 +1,83 @@
+package io.orderflow.broker;
+
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.turbo.TurboFilter;
+import ch.qos.logback.core.spi.FilterReply;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.core.postoffice.RoutingStatus;
+import org.apache.activemq.artemis.core.server.ServerSession;
+import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin;
+import org.apache.activemq.artemis.core.transaction.Transaction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.Marker;
+
+/**
+ * What the embedded broker does with a repeated delivery, told the way an operator wants it: a webhook delivered twice
+ * (or any send with a duplicate id already seen, Artemis's {@code _AMQ_DUPL_ID}) is not stored again, and instead of
+ * Artemis's own WARN AMQ222059 with a dump of the whole message (customer data included) orderflow logs one INFO line
+ * with the address and the duplicate id (the delivery id at intake) and counts it:
+ * {@code orderflow.duplicates.suppressed{address, channel}}. A broker plugin (afterSend sees the routing result
+ * DUPLICATED_ID), registered by {@link EmbeddedBrokerCustomizer}; an external broker logs duplicates itself.
+ */
+public class DuplicateDeliveries implements ActiveMQServerMessagePlugin {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DuplicateDeliveries.class);
+    /** Artemis's logger and message code for "Duplicate message detected - message will not be routed". */
+    static final String ARTEMIS_SERVER_LOGGER = "org.apache.activemq.artemis.core.server";
+    static final String ARTEMIS_DUPLICATE_CODE = "AMQ222059";
+
+    private final MeterRegistry meters;
+
+    public DuplicateDeliveries(MeterRegistry meters) {
+        this.meters = meters;
+        silenceArtemisDuplicateWarning();
+    }
+
+    @Override
+    public void afterSend(ServerSession session, Transaction tx, Message message, boolean direct,
+            boolean noAutoCreateQueue, RoutingStatus result) {
+        if (result != RoutingStatus.DUPLICATED_ID) {
+            return;
+        }
+        String address = message.getAddress();
+        Object duplicateId = message.getDuplicateProperty();
+        String id = duplicateId instanceof byte[] bytes ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
+                : String.valueOf(duplicateId);
+        String channel = message.getStringProperty("orderflowChannel");
+        LOG.info("Duplicate delivery ignored on {}: {} was accepted before", address, id);
+        if (meters != null) {
+            Counter.builder("orderflow.duplicates.suppressed")
+                    .description("Deliveries not stored again because their duplicate id was seen (repeated webhooks)")
+                    .tag("address", address == null ? "unknown" : address)
+                    .tag("channel", channel == null ? "none" : channel)
+                    .register(meters).increment();
+        }
+    }
+
+    /** Drops Artemis's AMQ222059 WARN (it dumps the message); the INFO line above replaces it. */
+    private static void silenceArtemisDuplicateWarning() {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return;
+        }
+        boolean present = context.getTurboFilterList().stream().anyMatch(f -> f instanceof ArtemisDuplicateFilter);
+        if (!present) {
+            ArtemisDuplicateFilter filter = new ArtemisDuplicateFilter();
+            filter.start();
+            context.addTurboFilter(filter);
+        }
+    }
+
+    static final class ArtemisDuplicateFilter extends TurboFilter {
+        @Override
+        public FilterReply decide(Marker marker, ch.qos.logback.classic.Logger logger, ch.qos.logback.classic.Level level,
+                String format, Object[] params, Throwable t) {
+            if (format != null && format.startsWith(ARTEMIS_DUPLICATE_CODE) && logger.getName().startsWith(ARTEMIS_SERVER_LOGGER)) {
+                return FilterReply.DENY;
+            }
+            return FilterReply.NEUTRAL;
+        }
+    }
+}
