@@ -29,6 +29,8 @@ public class ErpNextClient extends HttpErpClient {
 
 
     private final ProductCache items;
+    /** The grand total in the answer of the Sales Order this thread created last (see {@link #orderTotal}). */
+    private final ThreadLocal<Map.Entry<String, BigDecimal>> createdTotal = new ThreadLocal<>();
 
     public ErpNextClient(OrderflowProperties.Erp settings, ErpHttp http, ObjectMapper mapper, ErpMappings mappings) {
         super(settings, http, mapper, mappings);
@@ -127,11 +129,23 @@ public class ErpNextClient extends HttpErpClient {
         }
         JsonNode created = request("POST", "/api/resource/Sales%20Order", mappings.map("erpnext-sales-order.jsonata", input));
         String name = created.path("data").path("name").asText();
+        JsonNode total = created.path("data").path("grand_total");
+        createdTotal.set(total.isNumber() ? Map.entry(name, total.decimalValue()) : null);
         return new ErpOrder(name, name, false);
     }
 
+    /**
+     * The grand total ERPNext computed: the insert's answer carries the whole document, totals included, so the
+     * order just created by this thread is not read back (one ERP request less per order); an order found by its
+     * reference, or an answer without grand_total, is read with {@code GET /api/resource/Sales Order/<name>}.
+     */
     @Override
     public BigDecimal orderTotal(ErpOrder order) {
+        Map.Entry<String, BigDecimal> created = createdTotal.get();
+        createdTotal.remove();
+        if (created != null && created.getKey().equals(order.id())) {
+            return created.getValue();
+        }
         return request("GET", "/api/resource/Sales%20Order/" + encode(order.id()), null).path("data").path("grand_total")
                 .decimalValue();
     }
