@@ -23,6 +23,17 @@ public final class BrokerAddresses {
     public static final String RELEASE = "orderflow.release";
     /** Orders confirmed in the ERP with their stock reserved: the fulfilment stage's input. */
     public static final String ALLOCATED = "orderflow.allocated";
+    /**
+     * The fulfilment stage's and tracking stage's memory: one message per order (last-value queue keyed by the
+     * orderKey property, browsed, never consumed): the WMS fulfilment id, ordered and shipped lines, packages.
+     */
+    public static final String FULFILMENT_STATE = "orderflow.fulfilment.state";
+    /** One event per order whose fulfilment order the WMS accepted (for the order status/timeline). */
+    public static final String FULFILMENT_REQUESTED = "orderflow.fulfilment.requested";
+    /** Raw, verified WMS webhooks (shipments, tracking updates). */
+    public static final String WMS_INTAKE = "orderflow.intake.wms";
+    /** Canonical shipment events (one per package and status change): the tracking stage's input. */
+    public static final String SHIPMENT_EVENTS = "orderflow.shipment.events";
     /** New free quantities per SKU read from the ERP (after an order, or by the periodic stock sync), for every shop. */
     public static final String STOCK_LEVELS = "orderflow.stock.levels";
     /**
@@ -64,7 +75,7 @@ public final class BrokerAddresses {
     public static final String EXPIRED = "orderflow.expired";
 
     public static final List<String> ALL = List.of(SHOP_INTAKE, PAYMENT_INTAKE, ORDER_EVENTS, GATE_STATE, RELEASE,
-            ALLOCATED, STOCK_LEVELS, STOCK_PUSH, STOCK_STATE, CANCELLATIONS, NOTIFICATIONS, NOTIFY_SENT, WRITEBACK_REQUESTS, REVIEW,
+            ALLOCATED, FULFILMENT_STATE, FULFILMENT_REQUESTED, WMS_INTAKE, SHIPMENT_EVENTS, WRITEBACK_REQUESTS, STOCK_LEVELS, STOCK_PUSH, STOCK_STATE, CANCELLATIONS, NOTIFICATIONS, NOTIFY_SENT, REVIEW,
             REVIEW_DISCARDED, DEAD_LETTER, EXPIRED);
 
     private BrokerAddresses() {

@@ -60,6 +60,12 @@ public class EmbeddedBrokerCustomizer implements ArtemisConfigurationCustomizer 
         config.addAddressSetting(BrokerAddresses.RELEASE, standardSettings(broker).setMaxDeliveryAttempts(-1));
         // The same for write-back requests: a shop or ERP outage waits on the broker (circuit breaker), never dead-letters.
         config.addAddressSetting(BrokerAddresses.WRITEBACK_REQUESTS, standardSettings(broker).setMaxDeliveryAttempts(-1));
+        // Likewise a WMS outage must not dead-letter allocated orders (the fulfilment stage's circuit breaker) or
+        // cancellations (they wait for the WMS to cancel the fulfilment order).
+        config.addAddressSetting(BrokerAddresses.ALLOCATED, standardSettings(broker).setMaxDeliveryAttempts(-1));
+        config.addAddressSetting(BrokerAddresses.CANCELLATIONS, standardSettings(broker).setMaxDeliveryAttempts(-1));
+        // And ShipStation's webhooks wait for its API (their fetch) rather than being dead-lettered without a reason.
+        config.addAddressSetting(BrokerAddresses.WMS_INTAKE, standardSettings(broker).setMaxDeliveryAttempts(-1));
         // Parked messages stay until a person looks at them: no redelivery limit, so no dead-letter loop.
         config.addAddressSetting(BrokerAddresses.DEAD_LETTER, standardSettings(broker).setMaxDeliveryAttempts(-1));
         config.addAddressSetting(BrokerAddresses.REVIEW_DISCARDED, standardSettings(broker).setMaxDeliveryAttempts(-1));
@@ -71,6 +77,10 @@ public class EmbeddedBrokerCustomizer implements ArtemisConfigurationCustomizer 
                     .setAddress(queue).setRoutingType(RoutingType.ANYCAST).setDurable(true);
             if (queue.equals(BrokerAddresses.GATE_STATE)) {
                 // One message per order: a newer state replaces the older one; read by browsing, never consumed.
+                queueConfig.setLastValue(true).setLastValueKey("orderKey").setNonDestructive(true);
+            }
+            if (queue.equals(BrokerAddresses.FULFILMENT_STATE)) {
+                // One fulfilment state per order: browsed by the fulfilment and tracking stages, never consumed.
                 queueConfig.setLastValue(true).setLastValueKey("orderKey").setNonDestructive(true);
             }
             if (queue.equals(BrokerAddresses.STOCK_PUSH)) {

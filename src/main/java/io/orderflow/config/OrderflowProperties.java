@@ -58,6 +58,9 @@ public class OrderflowProperties {
     /** Shipment write-back to the shop and the ERP, once per package (docs/writeback.md). */
     @Valid
     private final Writeback writeback = new Writeback();
+    /** The warehouse (WMS) that fulfils orders (docs/fulfilment.md). */
+    @Valid
+    private final Wms wms = new Wms();
     /** The built-in simulators (profile sim only). */
     @Valid
     private final Simulator simulator = new Simulator();
@@ -80,6 +83,7 @@ public class OrderflowProperties {
     public Gate getGate() { return gate; }
     public Erp getErp() { return erp; }
     public Stock getStock() { return stock; }
+    public Wms getWms() { return wms; }
     public Simulator getSimulator() { return simulator; }
     public Bench getBench() { return bench; }
     public Writeback getWriteback() { return writeback; }
@@ -615,5 +619,127 @@ public class OrderflowProperties {
         public void setSyncInitialDelay(java.time.Duration v) { this.syncInitialDelay = v; }
         public java.time.Duration getSyncOverlap() { return syncOverlap; }
         public void setSyncOverlap(java.time.Duration v) { this.syncOverlap = v; }
+    }
+
+    public enum WmsKind { none, rest, shipstation }
+
+    /**
+     * The warehouse (orderflow.wms.*, docs/fulfilment.md): which adapter (kind), where it is, its credentials, the
+     * secret(s) of its webhooks at POST /webhooks/wms/{id}, and the fulfilment stage's circuit breaker.
+     * Checked at start-up: bean validation, then io.orderflow.wms.WmsConfiguration refuses to start when
+     * {@link #missingSettings()} names any (the chosen kind's URL, credentials and webhook secret).
+     */
+    public static class Wms {
+        /** none (the fulfilment stage does not start; allocated orders wait), rest (orderflow's generic REST WMS
+         * contract, docs/wms-rest-api.yaml) or shipstation (ShipStation API v1). */
+        @NotNull
+        private WmsKind kind = WmsKind.none;
+        /** This WMS's id: its webhooks arrive at /webhooks/wms/{id}; shipment events name it (field wms). */
+        @NotBlank
+        @jakarta.validation.constraints.Pattern(regexp = "[a-z0-9][a-z0-9-]*", message = "lower-case letters, digits and '-'")
+        private String id = "wms";
+        /** Base URL of the WMS API (rest: the contract's server; shipstation: https://ssapi.shipstation.com). */
+        private String url;
+        /** Webhook secrets (one, or two while rotating). rest: HMAC-SHA256 key of header X-Orderflow-Hmac-Sha256;
+         * shipstation: the value of the ?secret= query parameter of the webhook target URL. */
+        private List<String> webhookSecrets = new ArrayList<>();
+        /** Longest wait for an answer (and for a rate-limit permit). */
+        @NotNull
+        @DurationMin(millis = 1)
+        private java.time.Duration timeout = java.time.Duration.ofSeconds(20);
+        /** Calls per minute to the WMS (ShipStation v1 allows 40 per API key). */
+        @Min(1)
+        private int maxRequestsPerMinute = 40;
+        /** WMS failures within circuit-failure-window that suspend the fulfilment stage. */
+        @Min(1)
+        private int circuitFailureThreshold = 3;
+        @NotNull
+        @DurationMin(millis = 1)
+        private java.time.Duration circuitFailureWindow = java.time.Duration.ofMinutes(1);
+        /** After this long one order is tried again; a success resumes the stage. */
+        @NotNull
+        @DurationMin(millis = 1)
+        private java.time.Duration circuitHalfOpenAfter = java.time.Duration.ofSeconds(30);
+        /** rest: the bearer token of the WMS API. */
+        private String apiKey;
+        /** shipstation: API key and secret (HTTP Basic apiKey:apiSecret). */
+        private final ShipStation shipstation = new ShipStation();
+
+        public WmsKind getKind() { return kind; }
+        public void setKind(WmsKind kind) { this.kind = kind; }
+        public boolean isEnabled() { return kind != WmsKind.none; }
+        public String getId() { return id; }
+        public void setId(String id) { this.id = id; }
+        public String getUrl() { return url; }
+        public void setUrl(String url) { this.url = url; }
+        public List<String> getWebhookSecrets() { return webhookSecrets; }
+        public void setWebhookSecrets(List<String> v) { this.webhookSecrets = v; }
+        public java.time.Duration getTimeout() { return timeout; }
+        public void setTimeout(java.time.Duration timeout) { this.timeout = timeout; }
+        public int getMaxRequestsPerMinute() { return maxRequestsPerMinute; }
+        public void setMaxRequestsPerMinute(int v) { this.maxRequestsPerMinute = v; }
+        public int getCircuitFailureThreshold() { return circuitFailureThreshold; }
+        public void setCircuitFailureThreshold(int v) { this.circuitFailureThreshold = v; }
+        public java.time.Duration getCircuitFailureWindow() { return circuitFailureWindow; }
+        public void setCircuitFailureWindow(java.time.Duration v) { this.circuitFailureWindow = v; }
+        public java.time.Duration getCircuitHalfOpenAfter() { return circuitHalfOpenAfter; }
+        public void setCircuitHalfOpenAfter(java.time.Duration v) { this.circuitHalfOpenAfter = v; }
+        public String getApiKey() { return apiKey; }
+        public void setApiKey(String apiKey) { this.apiKey = apiKey; }
+        public ShipStation getShipstation() { return shipstation; }
+
+        /** The chosen kind's required settings that are unset, by their full names (empty for kind none). */
+        public List<String> missingSettings() {
+            List<String> missing = new ArrayList<>();
+            if (kind == WmsKind.none) {
+                return missing;
+            }
+            if (url == null || url.isBlank()) {
+                missing.add("orderflow.wms.url");
+            } else {
+                try {
+                    java.net.URI uri = java.net.URI.create(url.trim());
+                    if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+                        missing.add("orderflow.wms.url (an http(s) URL)");
+                    }
+                } catch (IllegalArgumentException e) {
+                    missing.add("orderflow.wms.url (an http(s) URL)");
+                }
+            }
+            if (webhookSecrets == null || webhookSecrets.stream().allMatch(s -> s == null || s.isBlank())) {
+                missing.add("orderflow.wms.webhook-secrets");
+            }
+            if (kind == WmsKind.rest && (apiKey == null || apiKey.isBlank())) {
+                missing.add("orderflow.wms.api-key");
+            }
+            if (kind == WmsKind.shipstation) {
+                if (shipstation.apiKey == null || shipstation.apiKey.isBlank()) {
+                    missing.add("orderflow.wms.shipstation.api-key");
+                }
+                if (shipstation.apiSecret == null || shipstation.apiSecret.isBlank()) {
+                    missing.add("orderflow.wms.shipstation.api-secret");
+                }
+            }
+            return missing;
+        }
+
+        @Override
+        public String toString() {
+            return "Wms[kind=" + kind + ", id=" + id + ", url=" + url + ", credentials and secrets hidden]";
+        }
+    }
+
+    /** orderflow.wms.shipstation.*: ShipStation v1 credentials (kind shipstation). */
+    public static class ShipStation {
+        private String apiKey;
+        private String apiSecret;
+
+        public String getApiKey() { return apiKey; }
+        public void setApiKey(String apiKey) { this.apiKey = apiKey; }
+        public String getApiSecret() { return apiSecret; }
+        public void setApiSecret(String apiSecret) { this.apiSecret = apiSecret; }
+
+        @Override
+        public String toString() { return "ShipStation[credentials hidden]"; }
     }
 }

@@ -23,7 +23,7 @@ import org.springframework.stereotype.Component;
  * <li>before anything opens: the shipped management password ({@code change-me}) outside the {@code sim} profile is a
  * loud WARN, or, with {@code orderflow.security.refuse-default-credentials=true}, stops the start-up;</li>
  * <li>once the application is ready: one summary block of what this instance does: channels and their platform,
- * payment providers, the ERP kind and URL host, the broker mode and data directory, the stock sync interval, the
+ * payment providers, the ERP kind and URL host, the WMS kind, id and URL host, the broker mode and data directory, the stock sync interval, the
  * management users. No secret, no credential, no URL path or query (a URL may carry a token) is ever in it.</li>
  * </ul>
  */
@@ -91,6 +91,10 @@ public class StartupSummary implements InitializingBean {
         String broker = "embedded".equalsIgnoreCase(mode)
                 ? "embedded, data in " + Path.of(properties.getDataDir(), "broker").toAbsolutePath().normalize()
                 : mode + " at " + host(environment.getProperty("spring.artemis.broker-url"));
+        OrderflowProperties.Wms wms = properties.getWms();
+        String wmsLine = wms.isEnabled() ? wms.getKind() + " '" + wms.getId() + "' at " + host(wms.getUrl())
+                + ", webhooks at /webhooks/wms/" + wms.getId()
+                : "none: allocated orders wait on orderflow.allocated (fulfilment and tracking stages not started)";
         Duration sync = properties.getStock().getSyncInterval();
         String stock = sync == null || sync.isZero() ? "off" : "every " + pretty(sync);
         String viewer = security.getViewer().getPassword() == null || security.getViewer().getPassword().isBlank()
@@ -99,6 +103,7 @@ public class StartupSummary implements InitializingBean {
                 + "\n  channels:          " + (channels.isEmpty() ? "none (every shop webhook gets 404)" : String.join(", ", channels))
                 + "\n  payment providers: " + (providers.isEmpty() ? "none" : String.join(", ", providers))
                 + "\n  ERP:               " + erpLine
+                + "\n  WMS:               " + wmsLine
                 + "\n  broker:            " + broker
                 + "\n  stock sync:        " + stock
                 + "\n  management:        operator '" + springSecurity.getUser().getName() + "', " + viewer

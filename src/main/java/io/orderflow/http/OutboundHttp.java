@@ -44,13 +44,29 @@ public class OutboundHttp {
     private volatile long notBefore;
 
     public OutboundHttp(String name, int maxRequestsPerSecond, Duration requestTimeout, Duration maxPermitWait) {
+        this(name, Math.max(1, maxRequestsPerSecond), Duration.ofSeconds(1), requestTimeout, maxPermitWait);
+    }
+
+    /**
+     * A system whose limit is stated per minute (ShipStation: 40 per minute and API key): one permit per cycle of
+     * 60 s / (requestsPerMinute - 1). Permits are counted per cycle, so two calls may fall at the end of one cycle and
+     * the start of the next; with one cycle fewer than the limit, no 60-second window ever holds more than
+     * requestsPerMinute calls, and a burst is spread instead of spent at once.
+     */
+    public static OutboundHttp perMinute(String name, int requestsPerMinute, Duration requestTimeout, Duration maxPermitWait) {
+        int cycles = requestsPerMinute > 1 ? requestsPerMinute - 1 : 1;
+        long spacingNanos = Duration.ofMinutes(1).toNanos() / cycles;
+        return new OutboundHttp(name, 1, Duration.ofNanos(spacingNanos), requestTimeout, maxPermitWait);
+    }
+
+    private OutboundHttp(String name, int limitForPeriod, Duration period, Duration requestTimeout, Duration maxPermitWait) {
         this.name = name;
         this.requestTimeout = requestTimeout;
         this.maxPermitWait = maxPermitWait;
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build();
         this.rateLimiter = RateLimiter.of(name, RateLimiterConfig.custom()
-                .limitForPeriod(Math.max(1, maxRequestsPerSecond))
-                .limitRefreshPeriod(Duration.ofSeconds(1))
+                .limitForPeriod(limitForPeriod)
+                .limitRefreshPeriod(period)
                 .timeoutDuration(maxPermitWait)
                 .build());
     }
@@ -104,8 +120,10 @@ public class OutboundHttp {
         }
     }
 
+    /** Retry-After, else X-Rate-Limit-Reset (ShipStation v1: seconds until the window resets), else 2 s. */
     static Duration retryAfter(HttpResponse<?> response) {
-        return response.headers().firstValue("Retry-After").map(value -> {
+        return response.headers().firstValue("Retry-After")
+                .or(() -> response.headers().firstValue("X-Rate-Limit-Reset")).map(value -> {
             try {
                 return Duration.ofMillis((long) (Double.parseDouble(value.trim()) * 1000));
             } catch (NumberFormatException e) {

@@ -44,7 +44,10 @@ public class NotificationProperties {
             "order-confirmed", List.of(Medium.email),
             "payment-failed", List.of(Medium.email, Medium.sms),
             "order-cancelled-unpaid", List.of(Medium.email, Medium.sms),
-            "backorder", List.of(Medium.email)));
+            "backorder", List.of(Medium.email),
+            "shipped", List.of(Medium.email, Medium.sms),
+            "out-for-delivery", List.of(Medium.sms),
+            "delivered", List.of(Medium.email)));
     @Valid
     private final Email email = new Email();
     @Valid

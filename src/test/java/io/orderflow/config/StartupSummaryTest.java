@@ -60,7 +60,15 @@ class StartupSummaryTest {
             assertThat(summary).contains("shop-eu (shopify)", "shopnl (woocommerce)", "test-shopify (shopify)",
                     "stripe (stripe)", "ERP:               none: paid orders wait on orderflow.release",
                     "broker:            embedded, data in ", "stock sync:        off", "operator 'admin'",
-                    "DEFAULT PASSWORD");
+                    "DEFAULT PASSWORD",
+                    "WMS:               none: allocated orders wait on orderflow.allocated (fulfilment and tracking stages not started)");
+            // No WMS: its stages do not run, and its webhook path answers 404.
+            org.apache.camel.CamelContext camel = app.getBean(org.apache.camel.CamelContext.class);
+            for (String route : java.util.List.of("fulfilment", "normalise-shipment", "tracking")) {
+                assertThat(camel.getRouteController().getRouteStatus(route).isStarted()).as(route).isFalse();
+            }
+            assertThat(post(port, "/webhooks/wms/wms", "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    Map.of("Content-Type", "application/json")).statusCode()).isEqualTo(404);
             assertThat(log).contains("No ERP is configured (orderflow.erp.kind=none): paid orders will wait on "
                     + "orderflow.release");
             assertThat(log).contains("The management password is the shipped default 'change-me'");

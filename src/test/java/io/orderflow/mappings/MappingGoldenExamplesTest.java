@@ -84,6 +84,13 @@ class MappingGoldenExamplesTest {
                 "mapping output changed for " + input + " (actual output written to " + actualFile + ")");
         // A canonical event must pass its schema; an example without an orderKey shows an input that the schema
         // rejects (the route parks it for review), so it must fail it.
+        if (expected.isArray() && mapping.getFileName().toString().endsWith("-to-canonical.jsonata")) {
+            // Canonical shipment events (one per package): each must pass canonical-shipment.schema.json.
+            for (JsonNode event : expected) {
+                MappingRunner.validate(MAPPINGS.resolve("canonical-shipment.schema.json"), JSON.writeValueAsString(event));
+            }
+            return;
+        }
         if (!expected.has("schemaVersion")) {
             return; // an ERP/WMS request body, not a canonical event: its shape is the golden example itself
         }

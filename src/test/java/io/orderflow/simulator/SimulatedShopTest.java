@@ -28,7 +28,10 @@ import org.springframework.test.context.ActiveProfiles;
 @CamelSpringBootTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT,
         properties = {"orderflow.data-dir=target/test-data/sim-${random.uuid}", "spring.artemis.embedded.server-id=4",
-                "orderflow.stock.sync-interval=2s", "orderflow.stock.sync-initial-delay=0s"})
+                "orderflow.stock.sync-interval=2s", "orderflow.stock.sync-initial-delay=0s",
+                // This test reads the allocated orders off their queue: no warehouse takes them (SimulatedWmsTest
+                // follows an order on through the simulated warehouse to delivered).
+                "orderflow.wms.kind=none"})
 @ActiveProfiles("sim")
 class SimulatedShopTest {
 
