@@ -436,7 +436,10 @@ public final class Bench {
         of.putObject("bench").put("baseline-endpoint", true);
         ObjectNode channel = of.putObject("channels").putObject(BenchOrders.CHANNEL);
         channel.put("type", "woocommerce").putArray("webhook-secrets").add(BenchOrders.WOO_SECRET);
-        channel.putObject("api").put("base-url", stub + "/shop").put("consumer-key", "ck_bench").put("consumer-secret", "cs_bench");
+        // The stub shop is not rate limited; the channel's own limit (default 2/s) would pace the gate's order fetches
+        // (a payment that overtakes its order) and measure WooCommerce's pacing instead of the connector.
+        channel.putObject("api").put("base-url", stub + "/shop").put("consumer-key", "ck_bench").put("consumer-secret", "cs_bench")
+                .put("max-requests-per-second", intOption("shop-max-requests-per-second", 1000));
         channel.putObject("stock").put("source", "none");
         ObjectNode stripe = of.putObject("payment-providers").putObject(BenchOrders.STRIPE_PROVIDER);
         stripe.put("type", "stripe").put("default-channel", BenchOrders.CHANNEL).putArray("webhook-secrets").add(BenchOrders.STRIPE_SECRET);
