@@ -133,6 +133,18 @@ public class WebSecurityConfiguration {
         return new InMemoryUserDetailsManager(users);
     }
 
+    /**
+     * Passwords as configured ({noop} for a plain one, or {bcrypt}..., {pbkdf2}... as given), checked by Spring's
+     * delegating encoder once per credential and then recognised from {@link VerifiedCredentialCache} for 10 minutes;
+     * never re-encoded (that made every request pay a bcrypt check).
+     */
+    @Bean
+    org.springframework.security.crypto.password.PasswordEncoder managementPasswordEncoder() {
+        return new VerifiedCredentialCache(
+                org.springframework.security.crypto.factory.PasswordEncoderFactories.createDelegatingPasswordEncoder(),
+                java.time.Duration.ofMinutes(10), java.time.Clock.systemUTC());
+    }
+
     private static String encoded(String password) {
         return password != null && password.matches("^\\{[^}]+}.*") ? password : "{noop}" + password;
     }

@@ -11,12 +11,13 @@ import org.springframework.context.annotation.Configuration;
 public class ErpConfiguration {
 
     @Bean
-    ErpClient erpClient(OrderflowProperties properties, ObjectMapper mapper, ErpMappings mappings) {
+    ErpClient erpClient(OrderflowProperties properties, ObjectMapper mapper, ErpMappings mappings,
+            io.micrometer.core.instrument.MeterRegistry meters) {
         OrderflowProperties.Erp erp = properties.getErp();
         return switch (erp.getKind()) {
-            case odoo -> new OdooClient(erp, new ErpHttp(erp), mapper, mappings);
-            case erpnext -> new ErpNextClient(erp, new ErpHttp(erp), mapper, mappings);
-            case tryton -> new TrytonClient(erp, new ErpHttp(erp), mapper, mappings);
+            case odoo -> new OdooClient(erp, new ErpHttp(erp, meters), mapper, mappings);
+            case erpnext -> new ErpNextClient(erp, new ErpHttp(erp, meters), mapper, mappings);
+            case tryton -> new TrytonClient(erp, new ErpHttp(erp, meters), mapper, mappings);
             case none -> new NoErp();
         };
     }
