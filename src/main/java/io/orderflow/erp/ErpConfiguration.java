@@ -29,8 +29,6 @@ public class ErpConfiguration {
      * resumes consumption.
      */
     @Bean
-    // Primary: the ERP stage's is "the" circuit breaker where one is injected by type (the write-back has its own).
-    @org.springframework.context.annotation.Primary
     CircuitBreakerRoutePolicy erpCircuitBreaker(OrderflowProperties properties,
             org.springframework.beans.factory.ObjectProvider<io.micrometer.core.instrument.MeterRegistry> meters) {
         OrderflowProperties.Erp erp = properties.getErp();
