@@ -28,8 +28,13 @@ import io.orderflow.config.OrderflowProperties;
 public class ErpNextClient extends HttpErpClient {
 
 
+    private final ProductCache items;
+    /** The grand total in the answer of the Sales Order this thread created last (see {@link #orderTotal}). */
+    private final ThreadLocal<Map.Entry<String, BigDecimal>> createdTotal = new ThreadLocal<>();
+
     public ErpNextClient(OrderflowProperties.Erp settings, ErpHttp http, ObjectMapper mapper, ErpMappings mappings) {
         super(settings, http, mapper, mappings);
+        this.items = new ProductCache(settings.getProductCacheTtl(), java.time.Clock.systemUTC());
     }
 
     @Override
@@ -64,7 +69,19 @@ public class ErpNextClient extends HttpErpClient {
 
     @Override
     public Map<String, ErpProduct> products(Collection<String> skus) {
-        JsonNode items = list("Item", List.of(List.of("item_code", "in", skus)), List.of("item_code"));
+        // Which SKUs are Items: remembered for orderflow.erp.product-cache-ttl; the Bins (free quantities) are read
+        // every time.
+        Map<String, String> known = items.idsOfAll(skus);
+        List<String> codes = new java.util.ArrayList<>();
+        if (known != null) {
+            codes.addAll(known.values());
+        } else {
+            for (JsonNode item : list("Item", List.of(List.of("item_code", "in", skus)), List.of("item_code"))) {
+                String code = item.path("item_code").asText();
+                items.remember(code, code);
+                codes.add(code);
+            }
+        }
         List<List<Object>> binFilter = new java.util.ArrayList<>();
         binFilter.add(List.of("item_code", "in", skus));
         if (settings.getErpnext().getWarehouse() != null) {
@@ -77,8 +94,7 @@ public class ErpNextClient extends HttpErpClient {
                     bin.path("actual_qty").decimalValue().subtract(bin.path("reserved_qty").decimalValue()), BigDecimal::add);
         }
         Map<String, ErpProduct> products = new LinkedHashMap<>();
-        for (JsonNode item : items) {
-            String code = item.path("item_code").asText();
+        for (String code : codes) {
             products.put(code, new ErpProduct(code, code, free.getOrDefault(code, BigDecimal.ZERO)));
         }
         return products;
@@ -113,11 +129,23 @@ public class ErpNextClient extends HttpErpClient {
         }
         JsonNode created = request("POST", "/api/resource/Sales%20Order", mappings.map("erpnext-sales-order.jsonata", input));
         String name = created.path("data").path("name").asText();
+        JsonNode total = created.path("data").path("grand_total");
+        createdTotal.set(total.isNumber() ? Map.entry(name, total.decimalValue()) : null);
         return new ErpOrder(name, name, false);
     }
 
+    /**
+     * The grand total ERPNext computed: the insert's answer carries the whole document, totals included, so the
+     * order just created by this thread is not read back (one ERP request less per order); an order found by its
+     * reference, or an answer without grand_total, is read with {@code GET /api/resource/Sales Order/<name>}.
+     */
     @Override
     public BigDecimal orderTotal(ErpOrder order) {
+        Map.Entry<String, BigDecimal> created = createdTotal.get();
+        createdTotal.remove();
+        if (created != null && created.getKey().equals(order.id())) {
+            return created.getValue();
+        }
         return request("GET", "/api/resource/Sales%20Order/" + encode(order.id()), null).path("data").path("grand_total")
                 .decimalValue();
     }
