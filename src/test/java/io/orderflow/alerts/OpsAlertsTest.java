@@ -109,8 +109,9 @@ class OpsAlertsTest {
         assertThat(alert.getSubject()).isEqualTo("orderflow: 20 ops alert(s) (20 review)");
         assertThat(alert.getFrom()[0].toString()).isEqualTo("Demo Shop <orders@demo-shop.example>");
         for (int i = 1; i <= 20; i++) {
-            assertThat(linesFor(text, "burst:" + i + " ")).as("order burst:%d listed once", i).hasSize(1)
-                    .allMatch(l -> l.contains(" review  burst:" + i + "  UnprocessableEventException: notification request without template"));
+            String key = "burst:" + i;
+            assertThat(linesFor(text, key + " ")).as("order %s listed once", key).hasSize(1).allMatch(l -> l.contains(
+                    " review  " + key + "  UnprocessableEventException: notification request without template"));
         }
         assertThat(text).startsWith("20 ops alert(s)").contains("By kind: 20 review.").doesNotContain("@customer.example");
         // Nothing waits any more: the next runs send nothing.
