@@ -32,7 +32,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @ActiveProfiles("test")
 class OpsAlertsDisabledTest {
 
-    static final int SMTP_PORT = OpsAlertsTest.freePort();
+    static final int SMTP_PORT = AlertsTestSupport.freePort();
     static final GreenMail MAIL = new GreenMail(new ServerSetup(SMTP_PORT, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
 
     static {

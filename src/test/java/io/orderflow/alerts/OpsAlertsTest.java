@@ -1,19 +1,8 @@
 package io.orderflow.alerts;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.put;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -122,8 +111,8 @@ class OpsAlertsTest {
 
     @Test
     void aShortageInTheErpStageIsListedWithTheOrderKeyAndNoCustomerData() throws Exception {
-        erpnextShortOfGreen();
-        ObjectNode order = releasedOrder("test-shopify", "8801");
+        AlertsTestSupport.erpnextShortOfGreen(ERPNEXT);
+        ObjectNode order = AlertsTestSupport.releasedOrder("test-shopify", "8801");
         release(order, "alerts-8801");
 
         String line = awaitLine("test-shopify:8801");
@@ -224,42 +213,6 @@ class OpsAlertsTest {
         return found;
     }
 
-    /** ERPNext with no IPOD2008GREEN in stock (the others plenty): the order is confirmed with a backorder. */
-    static void erpnextShortOfGreen() {
-        ERPNEXT.resetAll();
-        list("Sales%20Order", "[]");
-        list("Customer", "[]");
-        list("Item", "[{\"item_code\":\"IPOD2008GREEN\"},{\"item_code\":\"IPOD2008RED\"},{\"item_code\":\"IPOD2008BLACK\"}]");
-        list("Bin", "[{\"item_code\":\"IPOD2008GREEN\",\"actual_qty\":0,\"reserved_qty\":0},"
-                + "{\"item_code\":\"IPOD2008RED\",\"actual_qty\":5,\"reserved_qty\":0},"
-                + "{\"item_code\":\"IPOD2008BLACK\",\"actual_qty\":5,\"reserved_qty\":0}]");
-        ERPNEXT.stubFor(post(urlEqualTo("/api/resource/Customer")).willReturn(data("{\"name\":\"Bob Norman\"}")));
-        ERPNEXT.stubFor(post(urlEqualTo("/api/resource/Address")).willReturn(data("{\"name\":\"Bob Norman-Billing\"}")));
-        ERPNEXT.stubFor(post(urlEqualTo("/api/resource/Sales%20Order"))
-                .willReturn(data("{\"name\":\"SAL-ORD-2026-00188\",\"docstatus\":0}")));
-        ERPNEXT.stubFor(put(urlEqualTo("/api/resource/Sales%20Order/SAL-ORD-2026-00188"))
-                .willReturn(data("{\"name\":\"SAL-ORD-2026-00188\",\"docstatus\":1}")));
-        ERPNEXT.stubFor(get(urlEqualTo("/api/resource/Sales%20Order/SAL-ORD-2026-00188"))
-                .willReturn(data("{\"name\":\"SAL-ORD-2026-00188\",\"docstatus\":0,\"grand_total\":597.0}")));
-    }
-
-    static ObjectNode releasedOrder(String channel, String number) throws IOException {
-        ObjectNode order = (ObjectNode) JSON.readTree(Files.readString(
-                Path.of("mappings/shopify-order-to-canonical.examples/orders-create.expected.json")));
-        order.put("channel", channel).put("orderKey", channel + ":" + number).put("externalId", number)
-                .put("orderNumber", number).put("erpReference", channel + "-" + number);
-        ((ObjectNode) order.get("totals")).put("subtotal", "597.00").put("tax", "0.00").put("total", "597.00");
-        return order;
-    }
-
-    private static void list(String doctype, String rows) {
-        ERPNEXT.stubFor(get(urlPathEqualTo("/api/resource/" + doctype)).willReturn(data(rows)));
-    }
-
-    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder data(String data) {
-        return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("{\"data\":" + data + "}");
-    }
-
     static GreenMail startMail() {
         GreenMail greenMail = new GreenMail(new ServerSetup(SMTP_PORT, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         greenMail.start();
@@ -267,10 +220,6 @@ class OpsAlertsTest {
     }
 
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return AlertsTestSupport.freePort();
     }
 }
