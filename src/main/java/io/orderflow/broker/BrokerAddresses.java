@@ -47,7 +47,7 @@ public final class BrokerAddresses {
      * A last-value queue keyed by the stockKey property, browsed, never consumed.
      */
     public static final String STOCK_STATE = "orderflow.stock.state";
-    /** Cancellations (cancelled or refunded after release) for the stages after the gate. */
+    /** Cancellations and refunds after release, for route order-cancellation (routes/cancellation.camel.yaml). */
     public static final String CANCELLATIONS = "orderflow.order.cancellations";
     /** Requests to tell a customer something (payment failed, order cancelled): the notify stage's input. */
     public static final String NOTIFICATIONS = "orderflow.notify.requests";

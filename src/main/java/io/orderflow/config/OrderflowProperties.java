@@ -64,6 +64,9 @@ public class OrderflowProperties {
     /** The built-in simulators (profile sim only). */
     @Valid
     private final Simulator simulator = new Simulator();
+    /** The benchmark's hooks (docs/performance.md); all off by default. */
+    @Valid
+    private final Bench bench = new Bench();
 
     public String getDataDir() { return dataDir; }
     public void setDataDir(String dataDir) { this.dataDir = dataDir; }
@@ -82,6 +85,7 @@ public class OrderflowProperties {
     public Stock getStock() { return stock; }
     public Wms getWms() { return wms; }
     public Simulator getSimulator() { return simulator; }
+    public Bench getBench() { return bench; }
     public Writeback getWriteback() { return writeback; }
 
     /** Which systems get each shipped package (orderflow.writeback.*; route writeback, docs/writeback.md). */
@@ -96,6 +100,19 @@ public class OrderflowProperties {
         public void setShop(boolean shop) { this.shop = shop; }
         public boolean isErp() { return erp; }
         public void setErp(boolean erp) { this.erp = erp; }
+    }
+
+    /** The benchmark's hooks (scripts/bench, docs/performance.md). */
+    public static class Bench {
+        /**
+         * POST /webhooks/bench-baseline: reads the body and answers {"status":"ok"} through the same HTTP stack and
+         * Camel platform-http as the webhooks, with no signature check and no broker, so the benchmark can read intake
+         * figures as a ratio of what the machine's HTTP stack does at all. Off by default; it touches nothing.
+         */
+        private boolean baselineEndpoint = false;
+
+        public boolean isBaselineEndpoint() { return baselineEndpoint; }
+        public void setBaselineEndpoint(boolean baselineEndpoint) { this.baselineEndpoint = baselineEndpoint; }
     }
 
     /** The simulated shops, payment gateway and ERPNext under /sim (orderflow.simulator.*). */
@@ -420,6 +437,19 @@ public class OrderflowProperties {
         @NotNull
         @DurationMin(millis = 1)
         private java.time.Duration circuitHalfOpenAfter = java.time.Duration.ofSeconds(30);
+        /**
+         * ERP stage consumers: different orders reach the ERP in parallel, one order's releases stay in sequence
+         * (message group = order key). Throughput ~ consumers / (ERP calls per order x ERP round trip), capped by
+         * max-requests-per-second / ERP calls per order (docs/performance.md).
+         */
+        @Min(1)
+        private int concurrentConsumers = 4;
+        /**
+         * How long an ERP product found for a SKU is remembered (ERPNext: the Item lookup; free quantities are always
+         * read fresh). 0 turns the cache off. Unknown SKUs are never remembered: create the product, then replay.
+         */
+        @NotNull
+        private java.time.Duration productCacheTtl = java.time.Duration.ofMinutes(5);
         /** Odoo (kind odoo): database, login, API key, protocol. */
         @Valid
         private final Odoo odoo = new Odoo();
@@ -449,6 +479,10 @@ public class OrderflowProperties {
         public java.time.Duration getCircuitFailureWindow() { return circuitFailureWindow; }
         public void setCircuitFailureWindow(java.time.Duration v) { this.circuitFailureWindow = v; }
         public java.time.Duration getCircuitHalfOpenAfter() { return circuitHalfOpenAfter; }
+        public int getConcurrentConsumers() { return concurrentConsumers; }
+        public void setConcurrentConsumers(int v) { this.concurrentConsumers = v; }
+        public java.time.Duration getProductCacheTtl() { return productCacheTtl; }
+        public void setProductCacheTtl(java.time.Duration v) { this.productCacheTtl = v; }
         public void setCircuitHalfOpenAfter(java.time.Duration v) { this.circuitHalfOpenAfter = v; }
         public Odoo getOdoo() { return odoo; }
         public ErpNext getErpnext() { return erpnext; }

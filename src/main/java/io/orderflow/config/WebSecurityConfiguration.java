@@ -75,6 +75,9 @@ public class WebSecurityConfiguration {
         http.securityMatcher(console)
                 .csrf(csrf -> csrf.ignoringRequestMatchers(console))
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED))
+                // A refused request is not saved for after the login (that would open a session and set a cookie for
+                // an anonymous caller); the console lands on its start page after logging in.
+                .requestCache(cache -> cache.disable())
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers(jolokia).hasAnyRole(OPERATOR, VIEWER)
                         .requestMatchers(path("/hawtio/user")).hasAnyRole(OPERATOR, VIEWER)
@@ -128,6 +131,18 @@ public class WebSecurityConfiguration {
             users.add(User.withUsername(viewer.getName()).password(encoded(viewer.getPassword())).roles(VIEWER).build());
         }
         return new InMemoryUserDetailsManager(users);
+    }
+
+    /**
+     * Passwords as configured ({noop} for a plain one, or {bcrypt}..., {pbkdf2}... as given), checked by Spring's
+     * delegating encoder once per credential and then recognised from {@link VerifiedCredentialCache} for 10 minutes;
+     * never re-encoded (that made every request pay a bcrypt check).
+     */
+    @Bean
+    org.springframework.security.crypto.password.PasswordEncoder managementPasswordEncoder() {
+        return new VerifiedCredentialCache(
+                org.springframework.security.crypto.factory.PasswordEncoderFactories.createDelegatingPasswordEncoder(),
+                java.time.Duration.ofMinutes(10), java.time.Clock.systemUTC());
     }
 
     private static String encoded(String password) {

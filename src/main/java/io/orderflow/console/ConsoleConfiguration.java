@@ -8,7 +8,6 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
 import org.springframework.core.io.Resource;
 import org.springframework.security.core.userdetails.UserDetailsService;
 
@@ -32,7 +31,9 @@ public class ConsoleConfiguration {
         FilterRegistrationBean<JolokiaOriginGuard> registration =
                 new FilterRegistrationBean<>(new JolokiaOriginGuard(restrictor));
         registration.addUrlPatterns("/hawtio/jolokia/*", "/actuator/jolokia/*");
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 30);
+        // After Spring Security (its filter chain runs at DEFAULT_FILTER_ORDER): an anonymous or wrong caller gets 401
+        // whatever its origin, and only an authenticated one learns that its origin is not allowed (403).
+        registration.setOrder(org.springframework.boot.autoconfigure.security.SecurityProperties.DEFAULT_FILTER_ORDER + 1);
         return registration;
     }
 

@@ -11,12 +11,13 @@ import org.springframework.context.annotation.Configuration;
 public class ErpConfiguration {
 
     @Bean
-    ErpClient erpClient(OrderflowProperties properties, ObjectMapper mapper, ErpMappings mappings) {
+    ErpClient erpClient(OrderflowProperties properties, ObjectMapper mapper, ErpMappings mappings,
+            io.micrometer.core.instrument.MeterRegistry meters) {
         OrderflowProperties.Erp erp = properties.getErp();
         return switch (erp.getKind()) {
-            case odoo -> new OdooClient(erp, new ErpHttp(erp), mapper, mappings);
-            case erpnext -> new ErpNextClient(erp, new ErpHttp(erp), mapper, mappings);
-            case tryton -> new TrytonClient(erp, new ErpHttp(erp), mapper, mappings);
+            case odoo -> new OdooClient(erp, new ErpHttp(erp, meters), mapper, mappings);
+            case erpnext -> new ErpNextClient(erp, new ErpHttp(erp, meters), mapper, mappings);
+            case tryton -> new TrytonClient(erp, new ErpHttp(erp, meters), mapper, mappings);
             case none -> new NoErp();
         };
     }
@@ -28,8 +29,6 @@ public class ErpConfiguration {
      * resumes consumption.
      */
     @Bean
-    // Primary: the ERP stage's is "the" circuit breaker where one is injected by type (the write-back has its own).
-    @org.springframework.context.annotation.Primary
     CircuitBreakerRoutePolicy erpCircuitBreaker(OrderflowProperties properties,
             org.springframework.beans.factory.ObjectProvider<io.micrometer.core.instrument.MeterRegistry> meters) {
         OrderflowProperties.Erp erp = properties.getErp();
@@ -62,5 +61,6 @@ public class ErpConfiguration {
 
         @Override public StockChanges stockChangedSince(String watermark, java.time.Duration overlap) { throw none(); }
         @Override public DeliveryResult deliver(String reference, Delivery delivery) { throw none(); }
+        @Override public CancelResult cancelOrder(String reference) { throw none(); }
     }
 }

@@ -22,13 +22,26 @@ public class ErpHttp {
     /** "ERPNext at erp.example.com": who failed, for the one log line per attempt (never the path or credentials). */
     private final String system;
 
+    private final io.micrometer.core.instrument.Counter requests;
+
     public ErpHttp(OrderflowProperties.Erp settings) {
+        this(settings, null);
+    }
+
+    /** With {@code meters}: every request sent is counted in orderflow.erp.requests (tag erp = the kind). */
+    public ErpHttp(OrderflowProperties.Erp settings, io.micrometer.core.instrument.MeterRegistry meters) {
         this.timeout = settings.getTimeout();
         this.system = describe(settings);
         this.http = new OutboundHttp("ERP", settings.getMaxRequestsPerSecond(), settings.getTimeout(), settings.getTimeout());
+        this.requests = meters == null ? null
+                : io.micrometer.core.instrument.Counter.builder("orderflow.erp.requests")
+                        .description("Requests sent to the ERP").tag("erp", settings.getKind().name()).register(meters);
     }
 
     public HttpResponse<String> send(HttpRequest.Builder request) {
+        if (requests != null) {
+            requests.increment();
+        }
         HttpResponse<String> response;
         try {
             response = http.send(request);

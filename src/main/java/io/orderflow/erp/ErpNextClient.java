@@ -28,8 +28,13 @@ import io.orderflow.config.OrderflowProperties;
 public class ErpNextClient extends HttpErpClient {
 
 
+    private final ProductCache items;
+    /** The grand total in the answer of the Sales Order this thread created last (see {@link #orderTotal}). */
+    private final ThreadLocal<Map.Entry<String, BigDecimal>> createdTotal = new ThreadLocal<>();
+
     public ErpNextClient(OrderflowProperties.Erp settings, ErpHttp http, ObjectMapper mapper, ErpMappings mappings) {
         super(settings, http, mapper, mappings);
+        this.items = new ProductCache(settings.getProductCacheTtl(), java.time.Clock.systemUTC());
     }
 
     @Override
@@ -64,7 +69,19 @@ public class ErpNextClient extends HttpErpClient {
 
     @Override
     public Map<String, ErpProduct> products(Collection<String> skus) {
-        JsonNode items = list("Item", List.of(List.of("item_code", "in", skus)), List.of("item_code"));
+        // Which SKUs are Items: remembered for orderflow.erp.product-cache-ttl; the Bins (free quantities) are read
+        // every time.
+        Map<String, String> known = items.idsOfAll(skus);
+        List<String> codes = new java.util.ArrayList<>();
+        if (known != null) {
+            codes.addAll(known.values());
+        } else {
+            for (JsonNode item : list("Item", List.of(List.of("item_code", "in", skus)), List.of("item_code"))) {
+                String code = item.path("item_code").asText();
+                items.remember(code, code);
+                codes.add(code);
+            }
+        }
         List<List<Object>> binFilter = new java.util.ArrayList<>();
         binFilter.add(List.of("item_code", "in", skus));
         if (settings.getErpnext().getWarehouse() != null) {
@@ -77,8 +94,7 @@ public class ErpNextClient extends HttpErpClient {
                     bin.path("actual_qty").decimalValue().subtract(bin.path("reserved_qty").decimalValue()), BigDecimal::add);
         }
         Map<String, ErpProduct> products = new LinkedHashMap<>();
-        for (JsonNode item : items) {
-            String code = item.path("item_code").asText();
+        for (String code : codes) {
             products.put(code, new ErpProduct(code, code, free.getOrDefault(code, BigDecimal.ZERO)));
         }
         return products;
@@ -113,11 +129,23 @@ public class ErpNextClient extends HttpErpClient {
         }
         JsonNode created = request("POST", "/api/resource/Sales%20Order", mappings.map("erpnext-sales-order.jsonata", input));
         String name = created.path("data").path("name").asText();
+        JsonNode total = created.path("data").path("grand_total");
+        createdTotal.set(total.isNumber() ? Map.entry(name, total.decimalValue()) : null);
         return new ErpOrder(name, name, false);
     }
 
+    /**
+     * The grand total ERPNext computed: the insert's answer carries the whole document, totals included, so the
+     * order just created by this thread is not read back (one ERP request less per order); an order found by its
+     * reference, or an answer without grand_total, is read with {@code GET /api/resource/Sales Order/<name>}.
+     */
     @Override
     public BigDecimal orderTotal(ErpOrder order) {
+        Map.Entry<String, BigDecimal> created = createdTotal.get();
+        createdTotal.remove();
+        if (created != null && created.getKey().equals(order.id())) {
+            return created.getValue();
+        }
         return request("GET", "/api/resource/Sales%20Order/" + encode(order.id()), null).path("data").path("grand_total")
                 .decimalValue();
     }
@@ -288,5 +316,44 @@ public class ErpNextClient extends HttpErpClient {
         note.put("docstatus", 1);
         String name = request("POST", "/api/resource/Delivery%20Note", note).path("data").path("name").asText();
         return new DeliveryResult(name, false);
+    }
+
+    /**
+     * Cancels the submitted Sales Order with this {@code po_no}: {@code POST /api/method/frappe.client.cancel}
+     * ({@code doctype}, {@code name}), which cancels the document and its stock reservation. A Sales Order with
+     * delivered items ({@code per_delivered} above 0: a submitted Delivery Note) cannot be cancelled: refused (the
+     * return case). A draft (docstatus 0) reserves nothing and cannot be cancelled in ERPNext: left as it is.
+     */
+    @Override
+    public CancelResult cancelOrder(String reference) {
+        JsonNode orders = list("Sales Order", List.of(List.of("po_no", "=", reference)),
+                List.of("name", "docstatus", "per_delivered"));
+        JsonNode submitted = null;
+        JsonNode draft = null;
+        JsonNode cancelled = null;
+        for (JsonNode o : orders) {
+            switch (o.path("docstatus").asInt()) {
+                case 1 -> submitted = submitted == null ? o : submitted;
+                case 0 -> draft = draft == null ? o : draft;
+                default -> cancelled = cancelled == null ? o : cancelled;
+            }
+        }
+        if (submitted == null) {
+            if (draft != null) {
+                return new CancelResult(draft.path("name").asText(), CancelOutcome.LEFT_AS_DRAFT, "draft Sales Order "
+                        + draft.path("name").asText() + " reserves nothing; delete it in ERPNext if it is in the way");
+            }
+            return cancelled != null ? new CancelResult(cancelled.path("name").asText(), CancelOutcome.ALREADY_CANCELLED, null)
+                    : new CancelResult(null, CancelOutcome.NOT_FOUND, null);
+        }
+        String name = submitted.path("name").asText();
+        if (submitted.path("per_delivered").decimalValue().signum() > 0) {
+            throw new ErpRejectedException("ERPNext Sales Order " + name + " (" + reference + ") is "
+                    + submitted.path("per_delivered").asText() + "% delivered (a submitted Delivery Note): it shipped,"
+                    + " not cancelled");
+        }
+        request("POST", "/api/method/frappe.client.cancel",
+                mapper.createObjectNode().put("doctype", "Sales Order").put("name", name));
+        return new CancelResult(name, CancelOutcome.CANCELLED, null);
     }
 }

@@ -44,6 +44,13 @@ import org.springframework.stereotype.Component;
 public class ErpStage {
 
     private static final Logger LOG = LoggerFactory.getLogger(ErpStage.class);
+    private static final Object[] CUSTOMER_LOCKS = new Object[64];
+
+    static {
+        for (int i = 0; i < CUSTOMER_LOCKS.length; i++) {
+            CUSTOMER_LOCKS[i] = new Object();
+        }
+    }
 
     private final ErpClient erp;
     private final ObjectMapper mapper;
@@ -96,7 +103,11 @@ public class ErpStage {
             erpOrder = existing.get();
             LOG.info("ERP order {} for {} exists already (reference {}): not created again", erpOrder.id(), orderKey, reference);
         } else {
-            String customer = erp.findOrCreateCustomer(order);
+            String customer;
+            // Two orders of a new customer handled at once (concurrent consumers) must not create it twice.
+            synchronized (CUSTOMER_LOCKS[Math.floorMod(order.at("/customer/email").asText().hashCode(), CUSTOMER_LOCKS.length)]) {
+                customer = erp.findOrCreateCustomer(order);
+            }
             erpOrder = erp.createOrder(order, amounts, charges(order.path("channel").asText()), customer, products);
             LOG.info("ERP order {} created for {} (reference {})", erpOrder.id(), orderKey, reference);
         }

@@ -116,6 +116,9 @@ public class PaymentGate {
         Message out = exchange.getMessage();
         out.setBody(release.order().toString());
         out.setHeader("orderflowReleaseReason", release.reason());
+        // The ERP stage runs several consumers (orderflow.erp.concurrent-consumers): the order's group keeps its
+        // releases (a replay, a second release) in sequence on one consumer.
+        out.setHeader("JMSXGroupID", release.order().path("orderKey").asText());
         if (release.paidAmount() != null) {
             out.setHeader("orderflowPaidAmount", release.paidAmount());
         }

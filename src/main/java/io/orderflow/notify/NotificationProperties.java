@@ -47,7 +47,9 @@ public class NotificationProperties {
             "backorder", List.of(Medium.email),
             "shipped", List.of(Medium.email, Medium.sms),
             "out-for-delivery", List.of(Medium.sms),
-            "delivered", List.of(Medium.email)));
+            "delivered", List.of(Medium.email),
+            "cancelled", List.of(Medium.email, Medium.sms),
+            "refunded", List.of(Medium.email, Medium.sms)));
     @Valid
     private final Email email = new Email();
     @Valid

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.orderflow.config.OrderflowProperties;
 import io.orderflow.wms.rest.RestWms;
 import io.orderflow.wms.shipstation.ShipStationWms;
-import org.apache.camel.throttling.ThrottlingExceptionRoutePolicy;
+import io.orderflow.http.CircuitBreakerRoutePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -46,10 +46,12 @@ public class WmsConfiguration {
      * broker; after circuit-half-open-after one order is tried, and a success resumes consumption.
      */
     @Bean
-    ThrottlingExceptionRoutePolicy wmsCircuitBreaker(OrderflowProperties properties) {
+    CircuitBreakerRoutePolicy wmsCircuitBreaker(OrderflowProperties properties,
+            org.springframework.beans.factory.ObjectProvider<io.micrometer.core.instrument.MeterRegistry> meters) {
         OrderflowProperties.Wms wms = properties.getWms();
-        return new ThrottlingExceptionRoutePolicy(wms.getCircuitFailureThreshold(), wms.getCircuitFailureWindow().toMillis(),
-                wms.getCircuitHalfOpenAfter().toMillis(), List.of(WmsUnavailableException.class));
+        return new CircuitBreakerRoutePolicy("WMS " + wms.getId(), wms.getCircuitFailureThreshold(),
+                wms.getCircuitFailureWindow(), wms.getCircuitHalfOpenAfter(), List.of(WmsUnavailableException.class),
+                meters.getIfAvailable());
     }
 
     /** Whether a WMS is configured: routes fulfilment, normalise-shipment and tracking start only then. */

@@ -26,8 +26,9 @@ import org.springframework.test.context.ActiveProfiles;
  * Issue 12, security: every management path — the whole actuator (as its own discovery page lists it), the admin
  * API and the review API — refuses anonymous callers (401, small JSON, no session cookie) and callers with a wrong
  * password; the read-only viewer may read but not act (403); only {@code /actuator/health} is open, and to an
- * anonymous caller it says UP or DOWN and nothing else. Jolokia and Hawtio are not part of the build (no
- * camel-jolokia): their paths are refused like any other management path.
+ * anonymous caller it says UP or DOWN and nothing else. Jolokia (the actuator's, and the Hawtio console's forward to
+ * it) is a management path like the others; requests carry the Origin header a browser on the console sends (the
+ * origin policy itself, and /hawtio's login page, are HawtioConsoleTest's).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"orderflow.data-dir=target/test-data/mgmt-security-${random.uuid}",
@@ -66,7 +67,7 @@ class ManagementSecurityTest {
             "/api/admin/review/replay", "/api/admin/review/messages/ID:none/replay",
             "/api/admin/review/messages/ID:none/discard", "/actuator/loggers/root", "/actuator/camelroutes/x/stop");
 
-    static final List<String> ABSENT_CONSOLES = List.of("/actuator/jolokia", "/jolokia", "/hawtio", "/actuator/hawtio",
+    static final List<String> ABSENT_CONSOLES = List.of("/actuator/jolokia", "/hawtio/jolokia", "/jolokia", "/actuator/hawtio",
             "/actuator/env", "/actuator/heapdump", "/actuator/threaddump", "/actuator/shutdown", "/actuator/beans");
 
     @Test
@@ -145,6 +146,7 @@ class ManagementSecurityTest {
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
+        request.header("Origin", "http://localhost:" + port);
         try {
             return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

@@ -114,6 +114,33 @@ class ErpNextErpTest {
     }
 
     @Test
+    void theGrandTotalInTheInsertAnswerIsUsedWithoutReadingTheOrderBack() throws Exception {
+        // ERPNext answers an insert with the whole document, its computed totals included.
+        ERPNEXT.stubFor(post(urlEqualTo("/api/resource/Sales%20Order"))
+                .willReturn(data("{\"name\":\"SAL-ORD-2026-00031\",\"docstatus\":0,\"grand_total\":597.0}")));
+        release(jms, releasedOrder("test-shopify", "7011"), "e-7011");
+
+        Queues.await(jms, "orderflow.allocated", "test-shopify:7011");
+        ERPNEXT.verify(1, postRequestedFor(urlEqualTo("/api/resource/Sales%20Order")));
+        ERPNEXT.verify(0, getRequestedFor(urlEqualTo("/api/resource/Sales%20Order/SAL-ORD-2026-00031")));
+        ERPNEXT.verify(1, putRequestedFor(urlEqualTo("/api/resource/Sales%20Order/SAL-ORD-2026-00031"))
+                .withRequestBody(equalToJson("{\"docstatus\":1}")));
+    }
+
+    @Test
+    void anInsertAnswerWithADifferentGrandTotalStillParksTheOrderUnsubmitted() throws Exception {
+        ERPNEXT.stubFor(post(urlEqualTo("/api/resource/Sales%20Order"))
+                .willReturn(data("{\"name\":\"SAL-ORD-2026-00031\",\"docstatus\":0,\"grand_total\":598.0}")));
+        NotifyBuilder handled = new NotifyBuilder(camel).fromRoute("erp-stage").whenCompleted(1).create();
+        release(jms, releasedOrder("test-shopify", "7012"), "e-7012");
+
+        TextMessage parked = Queues.await(jms, "orderflow.review", "test-shopify:7012").get(0);
+        assertThat(parked.getStringProperty("orderflowReason")).contains("total mismatch").contains("598");
+        assertThat(handled.matches(30, java.util.concurrent.TimeUnit.SECONDS)).as("release handled").isTrue();
+        ERPNEXT.verify(0, putRequestedFor(urlEqualTo("/api/resource/Sales%20Order/SAL-ORD-2026-00031")));
+    }
+
+    @Test
     void anOrderAlreadySubmittedIsNeitherCreatedNorSubmittedAgain() throws Exception {
         list("Sales%20Order", "[{\"name\":\"SAL-ORD-2026-00031\",\"docstatus\":1}]");
         NotifyBuilder bothHandled = new NotifyBuilder(camel).fromRoute("erp-stage").whenCompleted(2).create();

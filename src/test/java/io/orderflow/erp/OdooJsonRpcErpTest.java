@@ -70,6 +70,7 @@ class OdooJsonRpcErpTest {
     @Autowired
     JmsTemplate jms;
     @Autowired
+    @org.springframework.beans.factory.annotation.Qualifier("erpCircuitBreaker")
     org.apache.camel.throttling.ThrottlingExceptionRoutePolicy circuitBreaker;
     @Autowired
     org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ broker;

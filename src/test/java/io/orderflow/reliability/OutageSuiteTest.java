@@ -86,6 +86,7 @@ class OutageSuiteTest {
     @Autowired
     EmbeddedActiveMQ embedded;
     @Autowired
+    @org.springframework.beans.factory.annotation.Qualifier("erpCircuitBreaker")
     ThrottlingExceptionRoutePolicy erpCircuitBreaker;
 
     @Test
