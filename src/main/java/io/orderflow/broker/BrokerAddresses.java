@@ -94,11 +94,17 @@ public final class BrokerAddresses {
     public static final String REVIEW_DISCARDED = "orderflow.review.discarded";
     /** Messages whose last delivery attempt failed (reason recorded by the consumer) and the broker's dead letters. */
     public static final String DEAD_LETTER = "orderflow.dead-letter";
+    /**
+     * Ops alerts waiting for the batched alert mail (review arrivals, shortages, accuracy mismatches, stuck orders;
+     * io.orderflow.alerts): consumed by route ops-alerts-mail, one mail per run. Filled only while
+     * orderflow.alerts.email is set.
+     */
+    public static final String OPS_ALERTS = "orderflow.ops.alerts";
     /** Messages whose time-to-live ran out. */
     public static final String EXPIRED = "orderflow.expired";
 
     public static final List<String> ALL = List.of(SHOP_INTAKE, PAYMENT_INTAKE, ORDER_EVENTS, GATE_STATE, RELEASE,
-            ALLOCATED, FULFILMENT_STATE, FULFILMENT_REQUESTED, WMS_INTAKE, SHIPMENT_EVENTS, WRITEBACK_REQUESTS, STOCK_LEVELS, STOCK_PUSH, STOCK_STATE, CANCELLATIONS, NOTIFICATIONS, NOTIFY_SENT, STATUS_EVENTS, REVIEW,
+            ALLOCATED, FULFILMENT_STATE, FULFILMENT_REQUESTED, WMS_INTAKE, SHIPMENT_EVENTS, WRITEBACK_REQUESTS, STOCK_LEVELS, STOCK_PUSH, STOCK_STATE, CANCELLATIONS, NOTIFICATIONS, NOTIFY_SENT, STATUS_EVENTS, OPS_ALERTS, REVIEW,
             REVIEW_DISCARDED, DEAD_LETTER, EXPIRED);
 
     private BrokerAddresses() {

@@ -333,6 +333,11 @@ public final class GateDecider {
             if (order != null) {
                 n.put("orderNumber", order.path("orderNumber").asText()).put("orderName", order.path("orderName").asText());
                 n.set("customer", order.path("customer"));
+                // The order's country: the notify stage reads a national phone number in it (E.164 for SMS).
+                String country = io.orderflow.notify.PhoneNumbers.regionOf(order);
+                if (country != null) {
+                    n.put("country", country);
+                }
             }
             return n;
         }
