@@ -1,6 +1,9 @@
 package io.orderflow.reconcile;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -54,7 +57,8 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "orderflow.data-dir=target/test-data/reconcile-${random.uuid}", "spring.artemis.embedded.server-id=76",
         "orderflow.reconcile.overlap=5m", "orderflow.reconcile.initial-lookback=1h",
-        "orderflow.channels.test-woo.api.consumer-key=ck_test", "orderflow.channels.test-woo.api.consumer-secret=cs_test"})
+        "orderflow.channels.test-woo.api.consumer-key=ck_test", "orderflow.channels.test-woo.api.consumer-secret=cs_test",
+        "orderflow.channels.test-shopify.api.access-token=shpat_test_token"})
 @ActiveProfiles("test")
 @ExtendWith(OutputCaptureExtension.class)
 class LostWebhooksReconcileTest {
@@ -70,6 +74,7 @@ class LostWebhooksReconcileTest {
     @DynamicPropertySource
     static void shopApi(DynamicPropertyRegistry registry) {
         registry.add("orderflow.channels.test-woo.api.base-url", SHOP::baseUrl);
+        registry.add("orderflow.channels.test-shopify.api.base-url", SHOP::baseUrl);
     }
 
     @AfterAll
@@ -195,6 +200,75 @@ class LostWebhooksReconcileTest {
         assertThat(broker.added("orderflow.intake.shop")).isEqualTo(intake);
         assertThat(state.watermark("test-woo")).isEqualTo(before);
         SHOP.verify(1, getRequestedFor(urlPathEqualTo(ORDERS)));
+    }
+
+    static final String SHOPIFY_GRAPHQL = "/admin/api/2025-10/graphql.json";
+
+    @Test
+    void shopifyLostOrdersAreListedByCursorReadWholeAndReleasedOnce() throws Exception {
+        Broker broker = new Broker(embeddedBroker);
+        SHOP.resetAll();
+        Instant base = Instant.now().minus(10, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
+        List<ObjectNode> orders = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ObjectNode order = (ObjectNode) JSON.readTree(fixture("shopify-orders-create.json"));
+            order.put("id", 7_300_000_000_000L + i).put("financial_status", "paid")
+                    .put("updated_at", base.plusSeconds(30L * i).toString());
+            orders.add(order);
+            SHOP.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo(SHOPIFY_GRAPHQL))
+                    .withRequestBody(matchingJsonPath("$.query", containing("order(id:")))
+                    .withRequestBody(matchingJsonPath("$.variables.id", equalTo("gid://shopify/Order/" + order.get("id").asText())))
+                    .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(
+                            io.orderflow.simulator.SimulatedShopifyGraphql.orderAnswer(order, JSON).toString())));
+        }
+        // The first arrives by webhook; the other two are lost
+        byte[] body = JSON.writeValueAsBytes(orders.get(0));
+        assertThat(post(port, "/webhooks/shop/test-shopify", body, io.orderflow.support.Webhooks.shopifyHeaders(
+                "orders/create", UUID.randomUUID().toString(), hmacBase64("shpss_test_client_secret", body))).statusCode())
+                .isEqualTo(200);
+        awaitQuiet(broker);
+        long intake = broker.added("orderflow.intake.shop");
+
+        // The listing, two pages by cursor: ids and change times only
+        SHOP.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo(SHOPIFY_GRAPHQL))
+                .withRequestBody(matchingJsonPath("$.query", containing("orders(first: 100")))
+                .withRequestBody(matchingJsonPath("$.variables.after", absent()))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody(listing("c2", true, orders.get(0), orders.get(1)))));
+        SHOP.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo(SHOPIFY_GRAPHQL))
+                .withRequestBody(matchingJsonPath("$.query", containing("orders(first: 100")))
+                .withRequestBody(matchingJsonPath("$.variables.after", equalTo("c2")))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody(listing("c3", false, orders.get(2)))));
+        for (int run = 0; run < 2; run++) {
+            poll();
+            awaitQuiet(broker);
+            for (ObjectNode order : orders) {
+                String key = "test-shopify:" + order.get("id").asText();
+                assertThat(Queues.browse(jms, "orderflow.release", key)).as("released once: " + key).hasSize(1);
+                assertThat(Queues.browse(jms, "orderflow.review", key)).isEmpty();
+            }
+            // Run 1 stores the three versions once; run 2 (the same listing) nothing
+            assertThat(broker.added("orderflow.intake.shop")).isEqualTo(intake + 3);
+            assertThat(state.watermark("test-shopify")).isEqualTo(base.plusSeconds(60));
+        }
+        String filter = SHOP.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(urlPathEqualTo(SHOPIFY_GRAPHQL))
+                .withRequestBody(matchingJsonPath("$.query", containing("orders(first: 100")))).get(2).getBodyAsString();
+        assertThat(JSON.readTree(filter).at("/variables/query").asText())
+                .isEqualTo("updated_at:>'" + base.plusSeconds(60).minus(5, ChronoUnit.MINUTES) + "'");
+    }
+
+    /** Shopify's answer to the orders listing: the nodes' gid, legacyResourceId and updatedAt, and the page info. */
+    private static String listing(String endCursor, boolean hasNextPage, ObjectNode... orders) {
+        ObjectNode answer = JSON.createObjectNode();
+        ObjectNode connection = answer.putObject("data").putObject("orders");
+        connection.putObject("pageInfo").put("hasNextPage", hasNextPage).put("endCursor", endCursor);
+        ArrayNode nodes = connection.putArray("nodes");
+        for (ObjectNode order : orders) {
+            nodes.addObject().put("id", "gid://shopify/Order/" + order.get("id").asText())
+                    .put("legacyResourceId", order.get("id").asText()).put("updatedAt", order.get("updated_at").asText());
+        }
+        return answer.toString();
     }
 
     /** The shop's order list, oldest change first: three on page 1, the rest on page 2 (X-WP-TotalPages: 2). */
