@@ -52,7 +52,7 @@ public final class BrokerAddresses {
      * watermark:<channel>}, the newest order change read from that shop). A last-value queue, browsed, never consumed.
      */
     public static final String RECONCILE_STATE = "orderflow.reconcile.state";
-    /** Cancellations (cancelled or refunded after release) for the stages after the gate. */
+    /** Cancellations and refunds after release, for route order-cancellation (routes/cancellation.camel.yaml). */
     public static final String CANCELLATIONS = "orderflow.order.cancellations";
     /** Requests to tell a customer something (payment failed, order cancelled): the notify stage's input. */
     public static final String NOTIFICATIONS = "orderflow.notify.requests";
@@ -99,11 +99,17 @@ public final class BrokerAddresses {
     public static final String REVIEW_DISCARDED = "orderflow.review.discarded";
     /** Messages whose last delivery attempt failed (reason recorded by the consumer) and the broker's dead letters. */
     public static final String DEAD_LETTER = "orderflow.dead-letter";
+    /**
+     * Ops alerts waiting for the batched alert mail (review arrivals, shortages, accuracy mismatches, stuck orders;
+     * io.orderflow.alerts): consumed by route ops-alerts-mail, one mail per run. Filled only while
+     * orderflow.alerts.email is set.
+     */
+    public static final String OPS_ALERTS = "orderflow.ops.alerts";
     /** Messages whose time-to-live ran out. */
     public static final String EXPIRED = "orderflow.expired";
 
     public static final List<String> ALL = List.of(SHOP_INTAKE, PAYMENT_INTAKE, ORDER_EVENTS, GATE_STATE, RELEASE,
-            ALLOCATED, FULFILMENT_STATE, FULFILMENT_REQUESTED, WMS_INTAKE, SHIPMENT_EVENTS, WRITEBACK_REQUESTS, STOCK_LEVELS, STOCK_PUSH, STOCK_STATE, RECONCILE_STATE, CANCELLATIONS, NOTIFICATIONS, NOTIFY_SENT, STATUS_EVENTS, REVIEW,
+            ALLOCATED, FULFILMENT_STATE, FULFILMENT_REQUESTED, WMS_INTAKE, SHIPMENT_EVENTS, WRITEBACK_REQUESTS, STOCK_LEVELS, STOCK_PUSH, STOCK_STATE, RECONCILE_STATE, CANCELLATIONS, NOTIFICATIONS, NOTIFY_SENT, STATUS_EVENTS, OPS_ALERTS, REVIEW,
             REVIEW_DISCARDED, DEAD_LETTER, EXPIRED);
 
     private BrokerAddresses() {

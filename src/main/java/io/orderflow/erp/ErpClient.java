@@ -83,4 +83,21 @@ public interface ErpClient {
     /** The ERP's delivery document (picking, Delivery Note, shipment) and whether it was there already. */
     record DeliveryResult(String id, boolean alreadyThere) {
     }
+
+    /**
+     * Cancels the sales order carrying this ERP reference and releases its reservation (docs/erp.md, "Cancelling an
+     * order"). Idempotent: an order cancelled already answers {@link CancelOutcome#ALREADY_CANCELLED}, an order the
+     * ERP does not have {@link CancelOutcome#NOT_FOUND} (nothing to cancel).
+     *
+     * @throws ErpRejectedException when the ERP refuses: something of the order has been delivered (the return case)
+     *                              or the order is locked/closed
+     */
+    CancelResult cancelOrder(String reference);
+
+    /** What a cancellation did in the ERP; {@code note}: what is left for a person, if anything (else null). */
+    record CancelResult(String id, CancelOutcome outcome, String note) {
+    }
+
+    /** LEFT_AS_DRAFT: the ERP has only a draft order, which reserves nothing (ERPNext cannot cancel a draft). */
+    enum CancelOutcome { CANCELLED, ALREADY_CANCELLED, NOT_FOUND, LEFT_AS_DRAFT }
 }

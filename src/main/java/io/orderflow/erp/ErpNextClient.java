@@ -317,4 +317,43 @@ public class ErpNextClient extends HttpErpClient {
         String name = request("POST", "/api/resource/Delivery%20Note", note).path("data").path("name").asText();
         return new DeliveryResult(name, false);
     }
+
+    /**
+     * Cancels the submitted Sales Order with this {@code po_no}: {@code POST /api/method/frappe.client.cancel}
+     * ({@code doctype}, {@code name}), which cancels the document and its stock reservation. A Sales Order with
+     * delivered items ({@code per_delivered} above 0: a submitted Delivery Note) cannot be cancelled: refused (the
+     * return case). A draft (docstatus 0) reserves nothing and cannot be cancelled in ERPNext: left as it is.
+     */
+    @Override
+    public CancelResult cancelOrder(String reference) {
+        JsonNode orders = list("Sales Order", List.of(List.of("po_no", "=", reference)),
+                List.of("name", "docstatus", "per_delivered"));
+        JsonNode submitted = null;
+        JsonNode draft = null;
+        JsonNode cancelled = null;
+        for (JsonNode o : orders) {
+            switch (o.path("docstatus").asInt()) {
+                case 1 -> submitted = submitted == null ? o : submitted;
+                case 0 -> draft = draft == null ? o : draft;
+                default -> cancelled = cancelled == null ? o : cancelled;
+            }
+        }
+        if (submitted == null) {
+            if (draft != null) {
+                return new CancelResult(draft.path("name").asText(), CancelOutcome.LEFT_AS_DRAFT, "draft Sales Order "
+                        + draft.path("name").asText() + " reserves nothing; delete it in ERPNext if it is in the way");
+            }
+            return cancelled != null ? new CancelResult(cancelled.path("name").asText(), CancelOutcome.ALREADY_CANCELLED, null)
+                    : new CancelResult(null, CancelOutcome.NOT_FOUND, null);
+        }
+        String name = submitted.path("name").asText();
+        if (submitted.path("per_delivered").decimalValue().signum() > 0) {
+            throw new ErpRejectedException("ERPNext Sales Order " + name + " (" + reference + ") is "
+                    + submitted.path("per_delivered").asText() + "% delivered (a submitted Delivery Note): it shipped,"
+                    + " not cancelled");
+        }
+        request("POST", "/api/method/frappe.client.cancel",
+                mapper.createObjectNode().put("doctype", "Sales Order").put("name", name));
+        return new CancelResult(name, CancelOutcome.CANCELLED, null);
+    }
 }

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.orderflow.alerts.OpsAlerts;
 import io.orderflow.config.OrderflowProperties;
 import io.orderflow.config.OrderflowProperties.ShortagePolicy;
 import io.orderflow.review.UnprocessableEventException;
@@ -56,8 +57,11 @@ public class ErpStage {
     private final OrderflowProperties.Erp settings;
     private final MeterRegistry meters;
     private final OrderflowProperties properties;
+    private final OpsAlerts alerts;
 
-    public ErpStage(ErpClient erp, ObjectMapper mapper, OrderflowProperties properties, MeterRegistry meters) {
+    public ErpStage(ErpClient erp, ObjectMapper mapper, OrderflowProperties properties, MeterRegistry meters,
+            OpsAlerts alerts) {
+        this.alerts = alerts;
         this.erp = erp;
         this.mapper = mapper;
         this.settings = properties.getErp();
@@ -124,9 +128,18 @@ public class ErpStage {
             meters.counter("orderflow.erp.shortages", "policy", settings.getShortagePolicy().name()).increment();
             LOG.warn("OPS ALERT: order {} short of stock: {} (policy {})", orderKey, shortages, settings.getShortagePolicy());
             if (settings.getShortagePolicy() == ShortagePolicy.hold) {
+                // Parked for review (stage-errors): the alert of that parking is a shortage alert (OpsAlerts).
+                exchange.setVariable("alertKind", OpsAlerts.SHORTAGE);
                 throw new UnprocessableEventException("held for stock: short of " + shortages
                         + "; the ERP order " + erpOrder.id() + " stays unconfirmed; replay when stock has arrived");
             }
+        }
+        if (!shortages.isEmpty()) {
+            String deliveryId = exchange.getMessage().getHeader("orderflowDeliveryId", String.class);
+            // Backordered: the order goes on, the ops alert mail lists the shortage (in this stage's transaction).
+            alerts.raise(OpsAlerts.SHORTAGE, orderKey, "short of " + shortages + " (policy backorder: ERP order "
+                    + erpOrder.id() + " confirmed, the rest backordered)", "erp",
+                    deliveryId == null ? null : "alert:erp:shortage:" + deliveryId);
         }
         erp.confirmAndReserve(erpOrder);
 
@@ -170,6 +183,7 @@ public class ErpStage {
                     .put("quantity", plain(line.path("quantity").decimalValue()));
         }
         confirmation.set("customer", order.path("customer"));
+        putCountry(confirmation, order);
         exchange.setVariable("confirmationBody", confirmation.toString());
         if (!shortages.isEmpty()) {
             ObjectNode notification = mapper.createObjectNode().put("template", "backorder")
@@ -179,7 +193,16 @@ public class ErpStage {
             ObjectNode backordered = notification.putObject("backordered");
             shortages.forEach((sku, q) -> backordered.put(sku, plain(q)));
             notification.set("customer", order.path("customer"));
+            putCountry(notification, order);
             exchange.setVariable("notificationBody", notification.toString());
+        }
+    }
+
+    /** The order's country (shipping, else billing address) on a notification request: the SMS number's region. */
+    private static void putCountry(ObjectNode request, JsonNode order) {
+        String country = io.orderflow.notify.PhoneNumbers.regionOf(order);
+        if (country != null) {
+            request.put("country", country);
         }
     }
 

@@ -490,4 +490,54 @@ public class OdooClient extends HttpErpClient {
         array.forEach(v -> values.add(v.asLong()));
         return values;
     }
+
+    /**
+     * Cancels the sale order with this {@code client_order_ref}: {@code action_cancel} with context
+     * {@code disable_cancel_warning} (targeted: Odoo 17; 16 and 18 behave the same). Since Odoo 15 {@code action_cancel}
+     * of a confirmed order answers a window action for the {@code sale.order.cancel} wizard (the cancellation e-mail)
+     * unless that context key is set; {@code _action_cancel}, which does the work, is private (not callable over RPC).
+     * Cancelling cancels the order's open pickings, which releases their reservation. An order with a done outgoing
+     * picking has shipped: refused (the return case), as is an answer that is still a wizard.
+     */
+    @Override
+    public CancelResult cancelOrder(String reference) {
+        JsonNode sales = call("sale.order", "search_read", null, Map.of(
+                "domain", List.of(List.of("client_order_ref", "=", reference)),
+                "fields", List.of("id", "name", "state", "picking_ids"), "order", "id desc"));
+        if (sales.isEmpty()) {
+            return new CancelResult(null, CancelOutcome.NOT_FOUND, null);
+        }
+        JsonNode sale = null;
+        for (JsonNode s : sales) {
+            if (!s.path("state").asText().equals("cancel")) {
+                sale = s;
+                break;
+            }
+        }
+        if (sale == null) {
+            return new CancelResult(sales.get(0).path("name").asText(), CancelOutcome.ALREADY_CANCELLED, null);
+        }
+        String name = sale.path("name").asText();
+        if (sale.path("state").asText().equals("done")) {
+            throw new ErpRejectedException("Odoo sale order " + name + " (" + reference + ") is locked (done): not cancelled");
+        }
+        List<Long> pickingIds = longs(sale.path("picking_ids"));
+        if (!pickingIds.isEmpty()) {
+            JsonNode done = call("stock.picking", "search_read", null, Map.of(
+                    "domain", List.of(List.of("id", "in", pickingIds), List.of("picking_type_code", "=", "outgoing"),
+                            List.of("state", "=", "done")),
+                    "fields", List.of("id", "name")));
+            if (!done.isEmpty()) {
+                throw new ErpRejectedException("Odoo sale order " + name + " (" + reference + ") has a done delivery "
+                        + done.get(0).path("name").asText() + ": it shipped, not cancelled");
+            }
+        }
+        JsonNode answer = call("sale.order", "action_cancel", List.of(sale.path("id").asLong()),
+                Map.of("context", Map.of("disable_cancel_warning", true)));
+        if (answer.isObject() && answer.has("res_model")) {
+            throw new ErpRejectedException("Odoo sale order " + name + " (" + reference + ") answered action_cancel with"
+                    + " the wizard " + answer.path("res_model").asText() + " instead of cancelling");
+        }
+        return new CancelResult(name, CancelOutcome.CANCELLED, null);
+    }
 }

@@ -565,4 +565,73 @@ public class TrytonClient extends HttpErpClient {
                 .put("month", t.getMonthValue()).put("day", t.getDayOfMonth()).put("hour", t.getHour())
                 .put("minute", t.getMinute()).put("second", t.getSecond()).put("microsecond", t.getNano() / 1000);
     }
+
+    /**
+     * Cancels the sale with this reference as Tryton 6.0's sale workflow allows (trytond sale module,
+     * {@code Sale._transitions}): {@code cancel} only from draft or quotation; a confirmed sale goes back to draft
+     * first ({@code draft}); a processing sale (what the ERP stage leaves: {@code process} made its customer
+     * shipment) has no transition to cancelled, so its customer shipments that are not done are cancelled
+     * ({@code stock.shipment.out.cancel}: their moves are cancelled, which releases the reservation) and the sale
+     * stays processing with a shipment exception for a person to close in Tryton (Handle Shipment Exception,
+     * ignoring the cancelled moves). A done shipment means it shipped: refused (the return case).
+     */
+    @Override
+    public CancelResult cancelOrder(String reference) {
+        JsonNode sales = call("model.sale.sale.search_read", params(List.of(List.of("reference", "=", reference)), 0, 10,
+                null, List.of("number", "state", "shipments")));
+        if (sales.isEmpty()) {
+            return new CancelResult(null, CancelOutcome.NOT_FOUND, null);
+        }
+        JsonNode sale = null;
+        for (JsonNode s : sales) {
+            if (!s.path("state").asText().equals("cancelled")) {
+                sale = s;
+                break;
+            }
+        }
+        if (sale == null) {
+            return new CancelResult(sales.get(0).path("number").asText(null), CancelOutcome.ALREADY_CANCELLED, null);
+        }
+        long id = sale.path("id").asLong();
+        String number = sale.path("number").asText(String.valueOf(id));
+        String state = sale.path("state").asText();
+        switch (state) {
+            case "draft", "quotation" -> {
+                call("model.sale.sale.cancel", params(List.of(id)));
+                return new CancelResult(number, CancelOutcome.CANCELLED, null);
+            }
+            case "confirmed" -> {
+                call("model.sale.sale.draft", params(List.of(id)));
+                call("model.sale.sale.cancel", params(List.of(id)));
+                return new CancelResult(number, CancelOutcome.CANCELLED, null);
+            }
+            case "processing" -> {
+                List<Long> shipmentIds = new ArrayList<>();
+                sale.path("shipments").forEach(s -> shipmentIds.add(s.asLong()));
+                JsonNode shipments = shipmentIds.isEmpty() ? mapper.createArrayNode()
+                        : call("model.stock.shipment.out.read", params(shipmentIds, List.of("number", "state")));
+                List<Long> open = new ArrayList<>();
+                for (JsonNode shipment : shipments) {
+                    String shipmentState = shipment.path("state").asText();
+                    if (shipmentState.equals("done")) {
+                        throw new ErpRejectedException("Tryton sale " + number + " (" + reference + ") has the done"
+                                + " customer shipment " + shipment.path("number").asText() + ": it shipped, not cancelled");
+                    }
+                    if (!shipmentState.equals("cancelled")) {
+                        open.add(shipment.path("id").asLong());
+                    }
+                }
+                if (open.isEmpty()) {
+                    return new CancelResult(number, CancelOutcome.ALREADY_CANCELLED, "Tryton sale " + number
+                            + " stays processing: close its shipment exception in Tryton (Handle Shipment Exception)");
+                }
+                call("model.stock.shipment.out.cancel", params(open));
+                return new CancelResult(number, CancelOutcome.CANCELLED, "Tryton sale " + number + " stays processing"
+                        + " (Tryton 6.0 cannot cancel a processing sale): its shipments are cancelled and the stock"
+                        + " released; close the shipment exception in Tryton (Handle Shipment Exception, ignore)");
+            }
+            default -> throw new ErpRejectedException("Tryton sale " + number + " (" + reference + ") is " + state
+                    + ": not cancelled");
+        }
+    }
 }

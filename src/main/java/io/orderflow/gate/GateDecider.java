@@ -205,21 +205,63 @@ public final class GateDecider {
             return done(Outcome.RELEASE, reason);
         }
 
+        /**
+         * After release: a cancellation in the shop or a full refund goes to the later stages once
+         * (orderflow.order.cancellations, reason cancelled | refunded); a partial refund is reported there too, once
+         * per new refunded amount, and never taken for a cancellation (the cancellation stage records it).
+         */
         private GateDecision afterRelease() {
-            boolean refunded = state.transactions.values().stream().anyMatch(t -> t.refundedMinor > 0);
+            long refundedMinor = state.transactions.values().stream().mapToLong(t -> t.refundedMinor).sum();
             String shopStatus = state.shopPaymentStatus == null ? "" : state.shopPaymentStatus;
             boolean shopRefunded = shopStatus.equals("refunded") || shopStatus.equals("voided");
-            if ((state.cancelled || refunded || shopRefunded) && !state.cancellationSent) {
+            Long total = total();
+            boolean fullyRefunded = shopRefunded || refundedMinor > 0 && (total == null || refundedMinor >= total);
+            if ((state.cancelled || fullyRefunded) && !state.cancellationSent) {
                 state.cancellationSent = true;
-                cancellation = JSON.objectNode()
-                        .put("orderKey", state.orderKey)
-                        .put("erpReference", state.order.path("erpReference").asText())
-                        .put("reason", state.cancelled ? "cancelled" : "refunded")
-                        .put("refundedMinor", state.transactions.values().stream().mapToLong(t -> t.refundedMinor).sum())
-                        .put("currency", state.order.path("currency").asText());
+                state.refundReportedMinor = refundedMinor;
+                cancellation = cancellationMessage(state.cancelled ? "cancelled" : "refunded", refundedMinor);
                 return done(Outcome.CANCEL_AFTER_RELEASE, state.cancelled ? "cancelled after release" : "refunded after release");
             }
+            if (!state.cancellationSent && refundedMinor > state.refundReportedMinor) {
+                state.refundReportedMinor = refundedMinor;
+                cancellation = cancellationMessage("refunded", refundedMinor);
+                return done(Outcome.CANCEL_AFTER_RELEASE, "partially refunded after release");
+            }
             return done(Outcome.NONE, "already released");
+        }
+
+        /**
+         * The message for the cancellation stage: the order's key, ERP reference, reason, refunded amount and total
+         * (the stage tells a partial refund from a full one), its SKUs (stock to read back) and what the customer's
+         * notification needs.
+         */
+        private ObjectNode cancellationMessage(String reason, long refundedMinor) {
+            String currency = state.order.path("currency").asText();
+            ObjectNode message = JSON.objectNode()
+                    .put("orderKey", state.orderKey)
+                    .put("erpReference", state.order.path("erpReference").asText())
+                    .put("reason", reason)
+                    .put("refundedMinor", refundedMinor)
+                    .put("currency", currency)
+                    .put("channel", state.channel)
+                    .put("orderNumber", state.order.path("orderNumber").asText())
+                    .put("orderName", state.order.path("orderName").asText(""))
+                    .put("total", state.order.path("totals").path("total").asText());
+            try {
+                message.put("refunded", Money.toDecimal(refundedMinor, currency));
+            } catch (RuntimeException unknownCurrency) {
+                message.putNull("refunded");
+            }
+            com.fasterxml.jackson.databind.node.ArrayNode skus = message.putArray("skus");
+            java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+            for (JsonNode line : state.order.path("lines")) {
+                String sku = line.path("sku").asText("");
+                if (!sku.isBlank() && seen.add(sku)) {
+                    skus.add(sku);
+                }
+            }
+            message.set("customer", state.order.path("customer"));
+            return message;
         }
 
         private GateDecision waitOrDeadline(String why) {
@@ -291,6 +333,11 @@ public final class GateDecider {
             if (order != null) {
                 n.put("orderNumber", order.path("orderNumber").asText()).put("orderName", order.path("orderName").asText());
                 n.set("customer", order.path("customer"));
+                // The order's country: the notify stage reads a national phone number in it (E.164 for SMS).
+                String country = io.orderflow.notify.PhoneNumbers.regionOf(order);
+                if (country != null) {
+                    n.put("country", country);
+                }
             }
             return n;
         }

@@ -31,6 +31,8 @@ public class GateState {
     public String releasedFingerprint;
     public String releaseReason;
     public boolean cancellationSent;
+    /** The refunded amount (minor units) last reported as a partial refund after release (0: none). */
+    public long refundReportedMinor;
     /** The one re-check waiting on the broker (epoch ms), or null. */
     public Long recheckDueAt;
     /** Final outcome for an order that will never be released: cancelled, cancelled-unpaid. */
@@ -68,6 +70,7 @@ public class GateState {
         c.releasedFingerprint = releasedFingerprint;
         c.releaseReason = releaseReason;
         c.cancellationSent = cancellationSent;
+        c.refundReportedMinor = refundReportedMinor;
         c.recheckDueAt = recheckDueAt;
         c.closed = closed;
         c.lastDecision = lastDecision;

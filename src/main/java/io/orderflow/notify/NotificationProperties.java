@@ -47,7 +47,9 @@ public class NotificationProperties {
             "backorder", List.of(Medium.email),
             "shipped", List.of(Medium.email, Medium.sms),
             "out-for-delivery", List.of(Medium.sms),
-            "delivered", List.of(Medium.email)));
+            "delivered", List.of(Medium.email),
+            "cancelled", List.of(Medium.email, Medium.sms),
+            "refunded", List.of(Medium.email, Medium.sms)));
     @Valid
     private final Email email = new Email();
     @Valid
@@ -112,9 +114,19 @@ public class NotificationProperties {
     public static class Sms {
         @Valid
         private final Twilio twilio = new Twilio();
+        /**
+         * Country (ISO 3166-1 alpha-2, e.g. US, DE) in which a national phone number is read when the order names
+         * none (no shipping or billing country); empty: such a number gets no SMS. Numbers go out in E.164.
+         */
+        @Pattern(regexp = "[A-Z]{2}", message = "an ISO 3166-1 alpha-2 country code such as US or DE")
+        private String defaultRegion;
 
         public boolean isEnabled() { return twilio.accountSid != null && !twilio.accountSid.isBlank(); }
         public Twilio getTwilio() { return twilio; }
+        public String getDefaultRegion() { return defaultRegion; }
+        public void setDefaultRegion(String defaultRegion) {
+            this.defaultRegion = defaultRegion == null || defaultRegion.isBlank() ? null : defaultRegion;
+        }
     }
 
     public static class Twilio {

@@ -68,8 +68,14 @@ public class NotifyStage {
             phone = text(request.path("shippingAddress"), "phone");
         }
         boolean consentRefused = customer.path("smsConsent").isBoolean() && !customer.path("smsConsent").asBoolean();
+        // Twilio takes E.164 only: a national number is read in the order's country (PhoneNumbers).
+        String region = PhoneNumbers.regionOf(request);
+        if (region == null) {
+            region = settings.getSms().getDefaultRegion();
+        }
+        String e164 = PhoneNumbers.e164(phone, region).orElse(null);
         boolean sendEmail = media.contains(Medium.email) && settings.getEmail().isEnabled() && email != null;
-        boolean sendSms = media.contains(Medium.sms) && settings.getSms().isEnabled() && phone != null && !consentRefused;
+        boolean sendSms = media.contains(Medium.sms) && settings.getSms().isEnabled() && e164 != null && !consentRefused;
         exchange.setVariable("maskedEmail", Masking.email(email));
         exchange.setVariable("maskedPhone", Masking.phone(phone));
         if (media.isEmpty()) {
@@ -81,7 +87,10 @@ public class NotifyStage {
             }
             if (media.contains(Medium.sms) && !sendSms) {
                 LOG.info("Notification {}: no SMS ({})", key, phone == null ? "no phone number"
-                        : consentRefused ? "the customer did not consent" : "SMS not configured");
+                        : consentRefused ? "the customer did not consent"
+                        : !settings.getSms().isEnabled() ? "SMS not configured"
+                        : "phone number " + Masking.phone(phone) + " is not a possible number"
+                                + (region == null ? " and the order names no country" : " in " + region));
             }
         }
         exchange.setVariable("sendEmail", sendEmail);
@@ -103,7 +112,7 @@ public class NotifyStage {
             LOG.info("Notification {}: no SMS template for {} in {}: no SMS", key, template, language);
             exchange.setVariable("sendSms", false);
         } else if (sendSms) {
-            exchange.setVariable("smsTo", phone);
+            exchange.setVariable("smsTo", e164);
             exchange.setVariable("smsFrom", own.getSmsFrom() != null ? own.getSmsFrom() : settings.getSms().getTwilio().getFrom());
             exchange.setVariable("smsBody", rendered.sms());
         }

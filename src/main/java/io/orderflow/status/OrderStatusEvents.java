@@ -7,6 +7,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.orderflow.alerts.OpsAlerts;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
@@ -25,6 +26,9 @@ import org.springframework.stereotype.Component;
  * orderKey, with the broker duplicate id {@code status:<the output's duplicate id>} (a redelivery sends nothing
  * twice); the fold skips an eventId it has seen (a replay, a duplicate request: {@link #eventId}). An output without
  * an orderKey, or with no row, is no status event.
+ *
+ * <p>The same two hooks derive the ops alerts ({@link OpsAlerts#derive}): an output to orderflow.review or
+ * orderflow.dead-letter, or a message parked there, is queued for the batched alert mail in the same transaction.
  */
 @Component("orderStatusEvents")
 public class OrderStatusEvents {
@@ -35,17 +39,21 @@ public class OrderStatusEvents {
     private final StatusProperties properties;
     private final ObjectMapper mapper;
     private final ProducerTemplate producer;
+    private final OpsAlerts alerts;
 
-    public OrderStatusEvents(StatusProperties properties, ObjectMapper mapper, ProducerTemplate producer) {
+    public OrderStatusEvents(StatusProperties properties, ObjectMapper mapper, ProducerTemplate producer, OpsAlerts alerts) {
         this.properties = properties;
         this.mapper = mapper;
         this.producer = producer;
+        this.alerts = alerts;
     }
 
     /** Step of route durable-send, after the send: the status event of this output, if the table has a row for it. */
     public void afterSend(Exchange exchange) {
         String id = exchange.getVariable("duplicateId", String.class);
-        emit(exchange, exchange.getVariable("sendTo", String.class), id, id);
+        String queue = exchange.getVariable("sendTo", String.class);
+        alerts.derive(exchange, queue, id);
+        emit(exchange, queue, id, id);
     }
 
     /**
@@ -60,6 +68,7 @@ public class OrderStatusEvents {
         exchange.removeVariable("statusOf");
         exchange.removeVariable("statusId");
         exchange.removeVariable("statusDuplicateId");
+        alerts.derive(exchange, of, duplicateId != null ? duplicateId : id);
         emit(exchange, of, id, duplicateId != null ? duplicateId : id);
     }
 

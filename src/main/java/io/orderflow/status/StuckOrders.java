@@ -11,10 +11,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.orderflow.alerts.OpsAlerts;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jms.core.JmsTemplate;
 import org.springframework.stereotype.Component;
 
@@ -22,8 +22,8 @@ import org.springframework.stereotype.Component;
  * The stuck-order check (route order-status-stuck, a timer): every order whose current stage is older than
  * orderflow.status.stuck-after (or stuck-after-stage.&lt;stage&gt;) and not finished raises an ops alert once per
  * (order, stage entered at): a WARN line "OPS ALERT: order ... stuck at ...", the counter orderflow.orders.stuck
- * (tags channel, stage) and one e-mail per run listing them all when orderflow.alerts.email is set (the route sends
- * it). The alert is remembered on the order itself: a stuck-alert status event (eventId stuck:&lt;order&gt;:&lt;stage&gt;:
+ * (tags channel, stage) and an ops alert of kind stuck ({@link OpsAlerts}: listed in the next batched alert mail when
+ * orderflow.alerts.email is set). The alert is remembered on the order itself: a stuck-alert status event (eventId stuck:&lt;order&gt;:&lt;stage&gt;:
  * &lt;since&gt;) that the order-status route folds into the timeline, so the next run skips it and it survives restarts.
  */
 @Component("stuckOrders")
@@ -37,19 +37,19 @@ public class StuckOrders {
     private final ObjectMapper mapper;
     private final MeterRegistry meters;
     private final JmsTemplate jms;
-    private final String alertsEmail;
+    private final OpsAlerts alerts;
 
     public StuckOrders(OrderStatusStore store, StatusProperties properties, ObjectMapper mapper, MeterRegistry meters,
-            JmsTemplate jms, @Value("${orderflow.alerts.email:}") String alertsEmail) {
+            JmsTemplate jms, OpsAlerts alerts) {
         this.store = store;
         this.properties = properties;
         this.mapper = mapper;
         this.meters = meters;
         this.jms = jms;
-        this.alertsEmail = alertsEmail;
+        this.alerts = alerts;
     }
 
-    /** One run: variable stuckCount; variable alertMail (the text) when there is news and an address to send it to. */
+    /** One run: variable stuckCount (orders newly found stuck, each queued as an ops alert). */
     public void check(Exchange exchange) {
         Instant now = Instant.now();
         List<String> lines = new ArrayList<>();
@@ -88,15 +88,13 @@ public class StuckOrders {
             Counter.builder("orderflow.orders.stuck").description("Orders stuck longer than orderflow.status.stuck-after")
                     .tag("channel", channel).tag("stage", stage).register(meters).increment();
             lines.add(line);
+            alerts.raise(OpsAlerts.STUCK, orderKey, "stuck at " + stage + " since " + since + " ("
+                    + age.truncatedTo(ChronoUnit.MINUTES) + ")"
+                    + (status.hasNonNull("reason") ? ": " + status.get("reason").asText() : ""), null,
+                    "alert:stuck:" + orderKey + ":" + alertKey);
             remember(orderKey, channel, stage, alertKey, now);
         }
         exchange.setVariable("stuckCount", lines.size());
-        if (!lines.isEmpty() && !alertsEmail.isBlank()) {
-            exchange.setVariable("alertMail", lines.size() + " order(s) stuck longer than the configured time:\n\n"
-                    + String.join("\n", lines) + "\n\nGET /api/orders/{orderKey} shows each order's timeline.\n");
-            exchange.getMessage().setHeader("To", alertsEmail);
-            exchange.getMessage().setHeader("Subject", "orderflow: " + lines.size() + " order(s) stuck");
-        }
     }
 
     private void remember(String orderKey, String channel, String stage, String alertKey, Instant now) {

@@ -6,7 +6,6 @@ import java.time.Instant;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.orderflow.gate.Money;
 import io.orderflow.review.UnprocessableEventException;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -14,7 +13,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The step of route {@code fulfilment-cancel} for one cancellation after release (orderflow.order.cancellations, from
+ * The WMS step of route {@code order-cancellation} (routes/cancellation.camel.yaml) for one cancellation after release (orderflow.order.cancellations, from
  * the payment gate: {orderKey, erpReference, reason: cancelled | refunded, refundedMinor, currency}), against the
  * order's fulfilment state:
  * <ul>
@@ -23,10 +22,9 @@ import org.springframework.stereotype.Component;
  * <li>sent, nothing shipped: the WMS fulfilment order is cancelled ({@link WmsAdapter#cancel}) and the state says
  * cancelled; a WMS that refuses (it has shipped meanwhile) parks the cancellation for review with its answer;</li>
  * <li>a package has shipped: parked on orderflow.review as a return case, with the packages and their tracking;</li>
- * <li>cancelled already: nothing (a repeated cancellation changes nothing);</li>
- * <li>a refund smaller than the order's total: recorded on the state and reported (review), never taken for a
- * cancellation.</li>
+ * <li>cancelled already: nothing (a repeated cancellation changes nothing).</li>
  * </ul>
+ * A partial refund never gets here: the route records it ({@link io.orderflow.cancel.OrderCancellation}).
  * Leaves variable {@code fulfilmentState} (the new state), or null when nothing changes.
  */
 @Component("fulfilmentCancellation")
@@ -65,12 +63,6 @@ public class FulfilmentCancellation {
             LOG.info("Order {}: fulfilment cancelled already; nothing to do", orderKey);
             return;
         }
-        if ("refunded".equals(cancellation.path("reason").asText()) && isPartial(cancellation, state)) {
-            throw new UnprocessableEventException("partial refund of " + Money.toDecimal(cancellation.path("refundedMinor")
-                    .asLong(), state.path("currency").asText()) + " " + state.path("currency").asText() + " of "
-                    + state.path("total").asText() + ": the fulfilment goes on; decide by hand whether anything is to"
-                    + " be held back (orderflow does not guess)");
-        }
         if (!state.path("packages").isEmpty()) {
             StringBuilder packages = new StringBuilder();
             for (JsonNode p : state.path("packages")) {
@@ -87,15 +79,5 @@ public class FulfilmentCancellation {
         exchange.setVariable("fulfilmentState", state.toString());
         LOG.info("Order {}: WMS fulfilment order {} cancelled ({})", orderKey, state.path("wmsFulfilmentId").asText(),
                 cancellation.path("reason").asText());
-    }
-
-    /** A refund below the order's total (compared in minor units; unknown total: not partial). */
-    private static boolean isPartial(JsonNode cancellation, ObjectNode state) {
-        String total = state.path("total").asText("");
-        String currency = state.path("currency").asText("");
-        if (total.isBlank() || currency.isBlank() || !cancellation.path("refundedMinor").canConvertToLong()) {
-            return false;
-        }
-        return cancellation.path("refundedMinor").asLong() < Money.toMinor(total, currency);
     }
 }

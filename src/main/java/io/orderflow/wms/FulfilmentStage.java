@@ -93,6 +93,11 @@ public class FulfilmentStage {
                 .put("total", order.path("totals").path("total").asText(""))
                 .put("currency", order.path("currency").asText(""));
         state.set("customer", order.path("customer"));
+        // The order's country, for the notifications' SMS number (read in it when national).
+        String country = io.orderflow.notify.PhoneNumbers.regionOf(order);
+        if (country != null) {
+            state.put("country", country);
+        }
         // What the WMS got: ShipStation's cancel is the same upsert with orderStatus cancelled.
         state.set("wmsRequest", request);
         ArrayNode lines = state.putArray("lines");

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.orderflow.alerts.OpsAlerts;
 import io.orderflow.review.UnprocessableEventException;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -129,6 +130,8 @@ public class TrackingStage {
             ((ArrayNode) state.withArray("mismatches")).addObject().put("packageId", packageId).put("difference", reason);
             exchange.setVariable("mismatchReason", reason);
             exchange.setVariable("mismatchBody", event.toString());
+            // The route reports it on orderflow.review: its ops alert is an accuracy mismatch (OpsAlerts).
+            exchange.setVariable("alertKind", OpsAlerts.ACCURACY_MISMATCH);
             LOG.warn("OPS ALERT: order {}: {}", orderKey, reason);
         }
 
@@ -228,6 +231,9 @@ public class TrackingStage {
                 .put("orderDelivered", "delivered".equals(state.path("status").asText()));
         request.set("lines", pkg.path("lines").deepCopy());
         request.set("customer", state.path("customer").deepCopy());
+        if (state.hasNonNull("country")) {
+            request.put("country", state.path("country").asText());
+        }
         return request.toString();
     }
 

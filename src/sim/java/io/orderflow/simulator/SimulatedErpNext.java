@@ -62,7 +62,8 @@ public class SimulatedErpNext {
         JsonNode filter = mapper.readTree(filters);
         ArrayNode rows = mapper.createArrayNode();
         switch (doctype) {
-            case "Sales Order" -> salesOrders.values().stream().filter(o -> matches(o, filter)).forEach(rows::add);
+            case "Sales Order" -> salesOrders.values().stream().filter(o -> matches(o, filter))
+                    .map(o -> o.deepCopy().put("per_delivered", perDelivered(o))).forEach(rows::add);
             case "Customer" -> customers.values().stream().filter(c -> matches(c, filter)).forEach(rows::add);
             case "Delivery Note" -> deliveryNotes.values().stream().filter(d -> matches(d, filter)).forEach(rows::add);
             case "Item" -> bins.keySet().stream().map(code -> mapper.createObjectNode().put("item_code", code))
@@ -214,6 +215,47 @@ public class SimulatedErpNext {
         }
         BigDecimal total = gross.add(addedTax).add(items).subtract(discount);
         return total.setScale(2, java.math.RoundingMode.HALF_UP);
+    }
+
+    /**
+     * {@code frappe.client.cancel} of a Sales Order: docstatus 2 and its reservation released (Bin reserved_qty less
+     * what was reserved and not delivered); refused (417) when something of it was delivered, as ERPNext refuses to
+     * cancel a Sales Order with a submitted Delivery Note. A cancelled one stays cancelled.
+     */
+    @PostMapping(path = "/sim/erpnext/api/method/frappe.client.cancel", produces = MediaType.APPLICATION_JSON_VALUE)
+    public synchronized ResponseEntity<String> cancel(@RequestBody ObjectNode request) {
+        ObjectNode order = "Sales Order".equals(request.path("doctype").asText()) ? salesOrders.get(request.path("name").asText()) : null;
+        if (order == null) {
+            return error(404, "DoesNotExistError", request.path("doctype").asText() + " " + request.path("name").asText() + " not found");
+        }
+        if (perDelivered(order).signum() > 0) {
+            return error(417, "LinkExistsError", "Cannot cancel because submitted Delivery Note is linked with " + order.path("name").asText());
+        }
+        if (order.path("docstatus").asInt() == 1) {
+            for (JsonNode item : order.path("items")) {
+                BigDecimal[] qty = bins.get(item.path("item_code").asText());
+                if (qty != null) {
+                    qty[1] = qty[1].subtract(item.path("qty").decimalValue()).max(BigDecimal.ZERO);
+                    touch(item.path("item_code").asText());
+                }
+            }
+        }
+        order.put("docstatus", 2);
+        ObjectNode answer = mapper.createObjectNode();
+        answer.set("message", order);
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(answer.toString());
+    }
+
+    /** Percentage of the ordered quantity delivered, as ERPNext's per_delivered. */
+    private static BigDecimal perDelivered(JsonNode order) {
+        BigDecimal ordered = BigDecimal.ZERO;
+        BigDecimal delivered = BigDecimal.ZERO;
+        for (JsonNode item : order.path("items")) {
+            ordered = ordered.add(item.path("qty").decimalValue());
+            delivered = delivered.add(item.path("delivered_qty").decimalValue());
+        }
+        return ordered.signum() == 0 ? BigDecimal.ZERO
+                : delivered.multiply(new BigDecimal(100)).divide(ordered, 2, java.math.RoundingMode.HALF_UP);
     }
 
     @PutMapping(path = "/sim/erpnext/api/resource/{doctype}/{name}", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -244,6 +244,36 @@ class PaymentGateTest {
     }
 
     @Test
+    void aPartialRefundAfterReleaseIsReportedOnceAndALaterFullRefundStillCancels() throws Exception {
+        String id = nextId();
+        assertOk(gate.postShopify(shopifyOrder(id, "pending", "2026-11-28T10:00:00Z", 1, "20.00", "20.00"), "orders/create"));
+        assertOk(gate.postStripe(stripeEvent("payment_intent.succeeded", id, "pi_" + id, 2000, "USD", now())));
+        gate.awaitQuiet();
+
+        // 5.00 of 20.00 refunded, the event delivered twice: one report, reason refunded, with the amounts.
+        assertOk(gate.postStripe(chargeRefunded(id, "pi_" + id, 2000, 500, "USD")));
+        assertOk(gate.postStripe(chargeRefunded(id, "pi_" + id, 2000, 500, "USD")));
+        gate.awaitQuiet();
+        List<TextMessage> reported = gate.browse("orderflow.order.cancellations", key(id));
+        assertThat(reported).hasSize(1);
+        JsonNode partial = body(reported.get(0));
+        assertThat(partial.get("reason").asText()).isEqualTo("refunded");
+        assertThat(partial.get("refundedMinor").asLong()).isEqualTo(500);
+        assertThat(partial.get("refunded").asText()).isEqualTo("5.00");
+        assertThat(partial.get("total").asText()).isEqualTo("20.00");
+        assertThat(partial.get("currency").asText()).isEqualTo("USD");
+        assertThat(partial.get("skus").isArray()).isTrue();
+
+        // Then the rest: the full refund goes out as well (the cancellation stage cancels the order then).
+        assertOk(gate.postStripe(chargeRefunded(id, "pi_" + id, 2000, 2000, "USD")));
+        gate.awaitQuiet();
+        List<TextMessage> both = gate.browse("orderflow.order.cancellations", key(id));
+        assertThat(both).hasSize(2);
+        assertThat(body(both.get(1)).get("refundedMinor").asLong()).isEqualTo(2000);
+        assertThat(body(both.get(1)).get("reason").asText()).isEqualTo("refunded");
+    }
+
+    @Test
     void aZeroTotalOrderCountsAsPaid() throws Exception {
         String id = nextId();
         assertOk(gate.postShopify(shopifyOrder(id, "pending", "2026-11-28T10:00:00Z", 1, "0.00", "0.00"), "orders/create"));

@@ -223,15 +223,16 @@ class NotifyStageTest {
     void aNumberTwilioRefusesIsParkedForReviewWithItsReasonMaskedAndTheMailGoesOnce() throws Exception {
         TWILIO.stubFor(post(urlEqualTo(MESSAGES)).atPriority(1).willReturn(aResponse().withStatus(400)
                 .withHeader("Content-Type", "application/json")
-                .withBody("{\"code\": 21211, \"message\": \"The 'To' number 555-625-9108 is not a valid phone number.\","
+                .withBody("{\"code\": 21211, \"message\": \"The 'To' number +15556259108 is not a valid phone number.\","
                         + " \"more_info\": \"https://www.twilio.com/docs/errors/21211\", \"status\": 400}")));
+        // A possible number (it passes the E.164 normalisation, PhoneNumbers) that Twilio still refuses.
         ObjectNode request = golden("payment-failed", "card-declined", "test-shopify:9108", "bad-9108@customer.example");
-        ((ObjectNode) request.get("customer")).put("phone", "555-625-9108");
+        ((ObjectNode) request.get("customer")).put("phone", "+1 555 625 9108");
         send(request, "gate:notify:payment-failed:d-9108");
 
         var parked = Queues.await(jms, "orderflow.review", "test-shopify:9108").get(0);
         assertThat(parked.getStringProperty("orderflowReason")).contains("Twilio refused the SMS: HTTP 400 code 21211")
-                .doesNotContain("625-9108");
+                .doesNotContain("6259108").doesNotContain("625 9108");
         assertThat(JSON.readTree(parked.getText()).get("template").asText()).isEqualTo("payment-failed");
         assertThat(mailsTo("bad-9108@customer.example")).hasSize(1);
         TWILIO.verify(1, postRequestedFor(urlEqualTo(MESSAGES)));
@@ -244,6 +245,51 @@ class NotifyStageTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> smsTo("+15556259108").size() == 1);
         Thread.sleep(500);
         assertThat(mailsTo("bad-9108@customer.example")).hasSize(1);
+    }
+
+    @Test
+    void aNationalNumberIsTextedInE164ReadInTheOrdersCountry() throws Exception {
+        // As the shop gave it (Shopify's customer.phone), the order in the US: Twilio gets To=+15556259110.
+        ObjectNode request = golden("payment-failed", "card-declined", "test-shopify:9110", "us-9110@customer.example");
+        ((ObjectNode) request.get("customer")).put("phone", "555-625-9110");
+        request.put("country", "US");
+        send(request, "gate:notify:payment-failed:d-9110");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> smsTo("+15556259110").size() == 1);
+        assertThat(smsTo("+15556259110").get(0)).containsEntry("To", "+15556259110").containsEntry("From", "+15005550006");
+        assertMail(awaitOneMail("us-9110@customer.example"), "us-9110@customer.example", "payment-failed", "card-declined");
+        Thread.sleep(500);
+        TWILIO.verify(1, postRequestedFor(urlEqualTo(MESSAGES)));
+
+        // A German mobile, national, read in the shipping address's country (an order-shaped request).
+        ObjectNode german = golden("payment-failed", "card-declined", "test-shopify:9111", "de-9111@customer.example");
+        ((ObjectNode) german.get("customer")).put("phone", "0171 1234567");
+        german.putObject("shippingAddress").put("country", "DE");
+        send(german, "gate:notify:payment-failed:d-9111");
+        await().atMost(Duration.ofSeconds(20)).until(() -> smsTo("+491711234567").size() == 1);
+        assertThat(markers("payment-failed:test-shopify:9111:sms")).isEqualTo(1);
+    }
+
+    @Test
+    void aNumberThatCannotBeMadeE164IsNotTextedNotParkedAndTheMailGoes() throws Exception {
+        NotifyBuilder done = new NotifyBuilder(camel).fromRoute("notify").whenCompleted(2).create();
+        // National without any country to read it in, and one too short: no SMS, the mail goes, nothing parked.
+        ObjectNode noCountry = golden("payment-failed", "card-declined", "test-shopify:9112", "nc-9112@customer.example");
+        ((ObjectNode) noCountry.get("customer")).put("phone", "555-625-9112");
+        send(noCountry, "gate:notify:payment-failed:d-9112");
+        ObjectNode tooShort = golden("payment-failed", "card-declined", "test-shopify:9113", "ts-9113@customer.example");
+        ((ObjectNode) tooShort.get("customer")).put("phone", "12");
+        tooShort.put("country", "DE");
+        send(tooShort, "gate:notify:payment-failed:d-9113");
+
+        assertMail(awaitOneMail("nc-9112@customer.example"), "nc-9112@customer.example", "payment-failed", "card-declined");
+        assertMail(awaitOneMail("ts-9113@customer.example"), "ts-9113@customer.example", "payment-failed", "card-declined");
+        assertThat(done.matches(20, TimeUnit.SECONDS)).isTrue();
+        TWILIO.verify(0, postRequestedFor(urlEqualTo(MESSAGES)));
+        assertThat(Queues.browse(jms, "orderflow.review", "test-shopify:9112")).isEmpty();
+        assertThat(Queues.browse(jms, "orderflow.review", "test-shopify:9113")).isEmpty();
+        assertThat(markers("payment-failed:test-shopify:9112:sms")).isZero();
+        assertThat(markers("payment-failed:test-shopify:9112:email")).isEqualTo(1);
     }
 
     @Test

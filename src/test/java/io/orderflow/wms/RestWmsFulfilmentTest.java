@@ -66,7 +66,9 @@ import org.springframework.test.context.DynamicPropertySource;
                 "orderflow.notifications.shop-name=Demo Shop", "orderflow.notifications.email.host=127.0.0.1",
                 "orderflow.notifications.email.from=Demo Shop <orders@demo-shop.example>",
                 "orderflow.notifications.email.start-tls=false",
-                "orderflow.notifications.events.out-for-delivery=email"})
+                "orderflow.notifications.events.out-for-delivery=email",
+                // Ops alerts on (the accuracy mismatch below is listed in the batched alert mail).
+                "orderflow.alerts.email=ops@demo-shop.example", "orderflow.alerts.batch-interval=1s"})
 @ActiveProfiles("test")
 class RestWmsFulfilmentTest {
 
@@ -277,6 +279,24 @@ class RestWmsFulfilmentTest {
         assertThat(Queues.await(jms, "orderflow.writeback.requests", orderKey)).hasSize(1);
         await().atMost(Duration.ofSeconds(30)).until(() -> mailsTo("wrong-7007@customer.example").size() == 1);
         assertThat(states.load(orderKey).get("mismatches")).hasSize(1);
+        // The ops alert mail lists it once, as an accuracy mismatch with the difference, no customer data.
+        await().atMost(Duration.ofSeconds(20)).until(() -> opsAlertLines(orderKey).size() == 1);
+        assertThat(opsAlertLines(orderKey).get(0)).contains(" accuracy-mismatch  " + orderKey + "  ")
+                .contains("SKU IPOD2008GREEN: 2 shipped, 1 ordered").contains("SKU IPOD2008PURPLE x 1 shipped but not ordered");
+        Thread.sleep(3000);
+        assertThat(opsAlertLines(orderKey)).hasSize(1);
+        for (MimeMessage m : mailsTo("ops@demo-shop.example")) {
+            assertThat((String) m.getContent()).doesNotContain("wrong-7007");
+        }
+    }
+
+    /** The lines of the ops alert mails about this order. */
+    static List<String> opsAlertLines(String orderKey) throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (MimeMessage m : mailsTo("ops@demo-shop.example")) {
+            ((String) m.getContent()).lines().filter(l -> l.contains("  " + orderKey + "  ")).forEach(lines::add);
+        }
+        return lines;
     }
 
     @Test
@@ -349,10 +369,16 @@ class RestWmsFulfilmentTest {
         WMS.verify(0, postRequestedFor(urlEqualTo("/api/v1" + CREATE)));
         assertThat(states.load(orderKey).get("status").asText()).isEqualTo("cancelled");
 
+        // A partial refund is recorded on the order's status and counted, not acted on (OrderCancellationTest).
         String partly = fulfilled("7012", "c-7012@customer.example");   // total 409.94 USD
+        NotifyBuilder refundHandled = new NotifyBuilder(camel).fromRoute("order-cancellation").whenCompleted(1).create();
         cancel(partly, "refunded", 19900, "gate:cancel:d-7012");
-        assertThat(Queues.await(jms, "orderflow.review", partly).get(0).getStringProperty("orderflowReason"))
-                .contains("partial refund of 199.00 USD of 409.94");
+        assertThat(refundHandled.matches(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(meters.get("orderflow.orders.refunds").tags("channel", "shop-eu", "kind", "partial").counter().count())
+                .isEqualTo(1.0);
+        assertThat(Queues.browse(jms, "orderflow.review", partly)).isEmpty();
+        assertThat(WMS.findAll(postRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.urlMatching(".*/cancel"))
+                .withHeader("Idempotency-Key", equalTo("cancel:" + partly)))).isEmpty();
         assertThat(states.load(partly).get("status").asText()).isEqualTo("requested");
     }
 
