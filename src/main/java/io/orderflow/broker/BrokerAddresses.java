@@ -47,6 +47,11 @@ public final class BrokerAddresses {
      * A last-value queue keyed by the stockKey property, browsed, never consumed.
      */
     public static final String STOCK_STATE = "orderflow.stock.state";
+    /**
+     * The reconciliation poll's memory: one watermark per shop channel ({@code reconcileKey} = {@code
+     * watermark:<channel>}, the newest order change read from that shop). A last-value queue, browsed, never consumed.
+     */
+    public static final String RECONCILE_STATE = "orderflow.reconcile.state";
     /** Cancellations and refunds after release, for route order-cancellation (routes/cancellation.camel.yaml). */
     public static final String CANCELLATIONS = "orderflow.order.cancellations";
     /** Requests to tell a customer something (payment failed, order cancelled): the notify stage's input. */
@@ -104,7 +109,7 @@ public final class BrokerAddresses {
     public static final String EXPIRED = "orderflow.expired";
 
     public static final List<String> ALL = List.of(SHOP_INTAKE, PAYMENT_INTAKE, ORDER_EVENTS, GATE_STATE, RELEASE,
-            ALLOCATED, FULFILMENT_STATE, FULFILMENT_REQUESTED, WMS_INTAKE, SHIPMENT_EVENTS, WRITEBACK_REQUESTS, STOCK_LEVELS, STOCK_PUSH, STOCK_STATE, CANCELLATIONS, NOTIFICATIONS, NOTIFY_SENT, STATUS_EVENTS, OPS_ALERTS, REVIEW,
+            ALLOCATED, FULFILMENT_STATE, FULFILMENT_REQUESTED, WMS_INTAKE, SHIPMENT_EVENTS, WRITEBACK_REQUESTS, STOCK_LEVELS, STOCK_PUSH, STOCK_STATE, RECONCILE_STATE, CANCELLATIONS, NOTIFICATIONS, NOTIFY_SENT, STATUS_EVENTS, OPS_ALERTS, REVIEW,
             REVIEW_DISCARDED, DEAD_LETTER, EXPIRED);
 
     private BrokerAddresses() {

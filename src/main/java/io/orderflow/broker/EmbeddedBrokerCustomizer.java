@@ -102,6 +102,10 @@ public class EmbeddedBrokerCustomizer implements ArtemisConfigurationCustomizer 
                 // The latest reading per shop and SKU, and the sync watermark: browsed, never consumed.
                 queueConfig.setLastValue(true).setLastValueKey("stockKey").setNonDestructive(true);
             }
+            if (queue.equals(BrokerAddresses.RECONCILE_STATE)) {
+                // One watermark per shop channel for the reconciliation poll: browsed, never consumed.
+                queueConfig.setLastValue(true).setLastValueKey("reconcileKey").setNonDestructive(true);
+            }
             if (queue.equals(BrokerAddresses.NOTIFY_SENT)) {
                 // One "sent" marker per notification and medium: browsed by the notify stage, never consumed.
                 queueConfig.setLastValue(true).setLastValueKey("notificationKey").setNonDestructive(true);

@@ -55,6 +55,9 @@ public class OrderflowProperties {
     /** Stock sync to the shops (docs/erp.md, "Multi-shop stock"). */
     @Valid
     private final Stock stock = new Stock();
+    /** The reconciliation poll of the shops' order APIs: orders whose webhook never arrived (docs/reliability.md). */
+    @Valid
+    private final Reconcile reconcile = new Reconcile();
     /** Shipment write-back to the shop and the ERP, once per package (docs/writeback.md). */
     @Valid
     private final Writeback writeback = new Writeback();
@@ -83,6 +86,7 @@ public class OrderflowProperties {
     public Gate getGate() { return gate; }
     public Erp getErp() { return erp; }
     public Stock getStock() { return stock; }
+    public Reconcile getReconcile() { return reconcile; }
     public Wms getWms() { return wms; }
     public Simulator getSimulator() { return simulator; }
     public Bench getBench() { return bench; }
@@ -619,6 +623,48 @@ public class OrderflowProperties {
         public void setSyncInitialDelay(java.time.Duration v) { this.syncInitialDelay = v; }
         public java.time.Duration getSyncOverlap() { return syncOverlap; }
         public void setSyncOverlap(java.time.Duration v) { this.syncOverlap = v; }
+    }
+
+    /**
+     * The reconciliation poll (orderflow.reconcile.*; route shop-order-reconcile, docs/reliability.md "Lost
+     * webhooks"): every interval, each shop channel whose platform can list changed orders is asked for the orders
+     * created or changed since its watermark (kept on the broker), and each is fed to orderflow.intake.shop like an
+     * "order updated" webhook (an unchanged order is stored once).
+     */
+    public static class Reconcile {
+        /** How often each shop is asked; 0 turns the poll off. */
+        @NotNull
+        @DurationMin(millis = 0)
+        private java.time.Duration interval = java.time.Duration.ofMinutes(10);
+        /** The first run this long after start. */
+        @NotNull
+        @DurationMin(millis = 0)
+        private java.time.Duration initialDelay = java.time.Duration.ofMinutes(1);
+        /** Each run asks from this long before the watermark (the newest change seen), so an order saved late in the
+         * shop (its timestamp older than its commit) is not missed; the re-read orders are stored once. */
+        @NotNull
+        @DurationMin(millis = 0)
+        private java.time.Duration overlap = java.time.Duration.ofMinutes(5);
+        /** With no watermark yet (the first run for a channel), how far back the shop is asked; older orders are
+         * never imported. */
+        @NotNull
+        @DurationMin(millis = 0)
+        private java.time.Duration initialLookback = java.time.Duration.ofHours(1);
+        /** At most this many pages (of 100 orders) per channel and run; the next run continues from the newest read. */
+        @jakarta.validation.constraints.Min(1)
+        @jakarta.validation.constraints.Max(1000)
+        private int maxPages = 20;
+
+        public java.time.Duration getInterval() { return interval; }
+        public void setInterval(java.time.Duration v) { this.interval = v; }
+        public java.time.Duration getInitialDelay() { return initialDelay; }
+        public void setInitialDelay(java.time.Duration v) { this.initialDelay = v; }
+        public java.time.Duration getOverlap() { return overlap; }
+        public void setOverlap(java.time.Duration v) { this.overlap = v; }
+        public java.time.Duration getInitialLookback() { return initialLookback; }
+        public void setInitialLookback(java.time.Duration v) { this.initialLookback = v; }
+        public int getMaxPages() { return maxPages; }
+        public void setMaxPages(int v) { this.maxPages = v; }
     }
 
     public enum WmsKind { none, rest, shipstation }

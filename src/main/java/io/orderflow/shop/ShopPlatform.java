@@ -23,6 +23,8 @@ import io.orderflow.intake.HmacSignatures;
  * <li>webhooks (intake, before anything is enqueued): {@link #signatureHeader}, {@link #signatureMatches} over the
  * raw bytes, {@link #isPing}, {@link #topicHeader}, {@link #topicKind}, {@link #deliveryId};</li>
  * <li>the order API (payment gate): {@link #fetchOrder} (the order as it is now), {@link #cancelOrder};</li>
+ * <li>reconciliation (the poll that finds orders whose webhook never arrived): {@link #supportsReconciliation},
+ * {@link #ordersChangedSince};</li>
  * <li>stock (stock sync): {@link #setStock}, an absolute quantity per SKU;</li>
  * <li>fulfilment and tracking write-back (route {@code writeback}): {@link #supportsFulfilment},
  * {@link #writeFulfilment}, once per package; their defaults say the platform has none (a write-back request for
@@ -97,6 +99,39 @@ public interface ShopPlatform {
      * customer to orderflow (the shop sends no e-mail of its own).
      */
     void cancelOrder(ShopChannel channel, String orderId) throws IOException, InterruptedException;
+
+    // -------------------------------------------------------------------------------------------- reconciliation
+
+    /**
+     * One order the shop lists as created or changed: its shop id, the shop's own time of that version (its
+     * "modified"/"updated" timestamp, part of the broker duplicate id: an unchanged order polled again is stored
+     * once) as an instant, and the order in the shape this platform's order webhooks carry.
+     */
+    record ChangedOrder(String id, java.time.Instant modifiedAt, JsonNode order) {
+    }
+
+    /** One page of {@link #ordersChangedSince}: the orders, oldest change first, and the next page (null: the last). */
+    record ChangedOrdersPage(List<ChangedOrder> orders, String nextPage) {
+    }
+
+    /**
+     * Whether the reconciliation poll (io.orderflow.reconcile, docs/reliability.md "Lost webhooks") can ask this
+     * shop for changed orders. Default: no (the poll skips the channel and says so once at start).
+     */
+    default boolean supportsReconciliation() {
+        return false;
+    }
+
+    /**
+     * One page of the orders created or changed after {@code since}, oldest change first, in the webhook shape.
+     * {@code page} is null for the first page, else the previous page's {@link ChangedOrdersPage#nextPage}. A shop
+     * that is down or throttles throws IOException (the poll tries again next run); refused credentials throw
+     * {@link io.orderflow.review.UnprocessableEventException}.
+     */
+    default ChangedOrdersPage ordersChangedSince(ShopChannel channel, java.time.Instant since, String page)
+            throws IOException, InterruptedException {
+        throw new UnsupportedOperationException("shop platform " + name() + " has no order listing for reconciliation");
+    }
 
     // ------------------------------------------------------------------------------------------------------- stock
 

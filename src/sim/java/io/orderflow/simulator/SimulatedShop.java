@@ -55,6 +55,14 @@ public class SimulatedShop {
 
     /** Places a demo order in the channel's shop and delivers its creation webhook to orderflow. */
     public Map<String, Object> placeOrder(String channelId, boolean paid) throws IOException, InterruptedException {
+        return placeOrder(channelId, paid, true);
+    }
+
+    /**
+     * Places an order; with {@code webhook} false its webhook is "lost" (never sent): only the reconciliation poll
+     * (the order listings below) brings it to orderflow.
+     */
+    public Map<String, Object> placeOrder(String channelId, boolean paid, boolean webhook) throws IOException, InterruptedException {
         Channel channel = channel(channelId);
         boolean shopify = "shopify".equals(channel.getType());
         long id = nextId.incrementAndGet();
@@ -74,7 +82,7 @@ public class SimulatedShop {
         }
         String body = mapper.writeValueAsString(order);
         orders.put(channelId + ":" + id, body);
-        int status = deliver(channelId, channel, shopify ? "orders/create" : "order.created", body);
+        int status = webhook ? deliver(channelId, channel, shopify ? "orders/create" : "order.created", body) : 0;
         return Map.of("channel", channelId, "orderId", String.valueOf(id), "orderNumber", String.valueOf(number),
                 "orderKey", channelId + ":" + id, "webhookStatus", status);
     }
@@ -82,6 +90,32 @@ public class SimulatedShop {
     /** The shop API's view of an order, if this simulated shop placed it. */
     public Optional<String> order(String channelId, String id) {
         return Optional.ofNullable(orders.get(channelId + ":" + id));
+    }
+
+    /**
+     * The orders this simulated shop placed that changed after {@code after}, oldest change first (its order
+     * listing: WooCommerce's modified_after, Shopify's updated_at:>). The change time is date_modified_gmt (GMT, no
+     * zone) or updated_at.
+     */
+    public java.util.List<ObjectNode> changedSince(String channelId, java.time.Instant after) {
+        java.util.List<ObjectNode> found = new java.util.ArrayList<>();
+        for (Map.Entry<String, String> e : orders.entrySet()) {
+            if (e.getKey().startsWith(channelId + ":")) {
+                ObjectNode order = (ObjectNode) read(e.getValue());
+                if (changedAt(order).isAfter(after)) {
+                    found.add(order);
+                }
+            }
+        }
+        found.sort(java.util.Comparator.comparing(SimulatedShop::changedAt));
+        return found;
+    }
+
+    static java.time.Instant changedAt(ObjectNode order) {
+        if (order.hasNonNull("date_modified_gmt")) {
+            return java.time.LocalDateTime.parse(order.get("date_modified_gmt").asText()).toInstant(ZoneOffset.UTC);
+        }
+        return OffsetDateTime.parse(order.path("updated_at").asText()).toInstant();
     }
 
     /** Marks an order this simulated shop placed as cancelled (its order API answers so); false if unknown. */

@@ -44,8 +44,9 @@ public class SimulatedShopController {
 
     @PostMapping(path = "/sim/shop/{channel}/orders", produces = MediaType.APPLICATION_JSON_VALUE)
     public Map<String, Object> placeOrder(@PathVariable String channel,
-            @RequestParam(defaultValue = "false") boolean paid) throws IOException, InterruptedException {
-        return shop.placeOrder(channel, paid);
+            @RequestParam(defaultValue = "false") boolean paid,
+            @RequestParam(defaultValue = "true") boolean webhook) throws IOException, InterruptedException {
+        return shop.placeOrder(channel, paid, webhook);
     }
 
     @GetMapping(path = "/sim/shop/{channel}/stock", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -106,6 +107,21 @@ public class SimulatedShopController {
                         ? SimulatedShopifyGraphql.fulfillmentCreate(order, written, variables.path("fulfillment"), shop.mapper())
                         : SimulatedShopifyGraphql.fulfilmentStateAnswer(order, written, shop.mapper())).toString());
             }
+        }
+        if (query.contains("orders(first:")) {
+            // The reconciliation listing: one page, ids and change times
+            java.time.Instant after = java.time.Instant.parse(variables.path("query").asText()
+                    .replaceFirst("^updated_at:>'", "").replaceFirst("'$", ""));
+            com.fasterxml.jackson.databind.node.ObjectNode answer = shop.mapper().createObjectNode();
+            com.fasterxml.jackson.databind.node.ObjectNode connection = answer.putObject("data").putObject("orders");
+            connection.putObject("pageInfo").put("hasNextPage", false).putNull("endCursor");
+            com.fasterxml.jackson.databind.node.ArrayNode nodes = connection.putArray("nodes");
+            for (var order : shop.changedSince(channel, after)) {
+                nodes.addObject().put("id", "gid://shopify/Order/" + order.path("id").asText())
+                        .put("legacyResourceId", order.path("id").asText())
+                        .put("updatedAt", SimulatedShop.changedAt(order).toString());
+            }
+            return ResponseEntity.ok(answer.toString());
         }
         if (query.contains("order(id:")) {
             String id = variables.path("id").asText().replace("gid://shopify/Order/", "");
@@ -186,6 +202,25 @@ public class SimulatedShopController {
         String expected = "Basic " + Base64.getEncoder().encodeToString((settings.getApi().getConsumerKey() + ":"
                 + settings.getApi().getConsumerSecret()).getBytes(StandardCharsets.UTF_8));
         return expected.equals(authorization);
+    }
+
+    /** The reconciliation listing as WooCommerce REST v3 answers it: modified_after (GMT), paged, X-WP-Total(Pages). */
+    @GetMapping(path = "/sim/woocommerce/{channel}/wp-json/wc/v3/orders", produces = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<String> wooOrders(@PathVariable String channel,
+            @RequestHeader(name = "Authorization", required = false) String authorization,
+            @RequestParam(name = "modified_after") String modifiedAfter,
+            @RequestParam(name = "per_page", defaultValue = "10") int perPage,
+            @RequestParam(defaultValue = "1") int page) {
+        if (!wooAuthorized(channel, authorization)) {
+            return ResponseEntity.status(401).body("{\"code\":\"woocommerce_rest_cannot_view\",\"message\":\"Sorry, you cannot list resources.\",\"data\":{\"status\":401}}");
+        }
+        var found = shop.changedSince(channel, java.time.LocalDateTime.parse(modifiedAfter).toInstant(java.time.ZoneOffset.UTC));
+        int size = Math.max(1, Math.min(100, perPage));
+        int pages = (found.size() + size - 1) / size;
+        var list = shop.mapper().createArrayNode();
+        found.stream().skip((long) (Math.max(1, page) - 1) * size).limit(size).forEach(list::add);
+        return ResponseEntity.ok().header("X-WP-Total", String.valueOf(found.size()))
+                .header("X-WP-TotalPages", String.valueOf(pages)).body(list.toString());
     }
 
     @GetMapping(path = "/sim/woocommerce/{channel}/wp-json/wc/v3/orders/{id}", produces = MediaType.APPLICATION_JSON_VALUE)

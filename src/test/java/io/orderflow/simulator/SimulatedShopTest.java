@@ -60,6 +60,29 @@ class SimulatedShopTest {
     @Autowired
     JmsTemplate jms;
 
+    @Autowired
+    org.apache.camel.ProducerTemplate camel;
+
+    @Test
+    void ordersWhoseWebhookWasLostArriveByTheReconciliationPollOnce() throws Exception {
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        for (String channel : java.util.List.of("demo-woo", "demo-shopify")) {
+            JsonNode placed = json(send(HttpRequest.newBuilder(uri("/sim/shop/" + channel + "/orders?paid=true&webhook=false"))
+                    .POST(HttpRequest.BodyPublishers.noBody())).body());
+            assertThat(placed.get("webhookStatus").asInt()).isZero();
+            keys.add(placed.get("orderKey").asText());
+        }
+        assertThat(io.orderflow.support.GateStates.state(jms, keys.get(0))).isNull();
+        for (int run = 0; run < 2; run++) {
+            camel.requestBody("direct:shop-order-reconcile", (Object) null);
+        }
+        for (String key : keys) {
+            JsonNode released = io.orderflow.support.GateStates.awaitState(jms, key, st -> st.path("released").asBoolean());
+            assertThat(released.get("released").asBoolean()).isTrue();
+            assertThat(io.orderflow.support.Queues.await(jms, "orderflow.allocated", key)).hasSize(1);
+        }
+    }
+
     @Test
     void aSimulatedShopifyCheckoutFlowsIntoACanonicalOrderAndTheOrderApiServesIt() throws Exception {
         JsonNode placed = json(send(HttpRequest.newBuilder(uri("/sim/shop/demo-shopify/orders"))

@@ -43,6 +43,23 @@ final class ShopifyOrderQuery {
             + TAX_LINES + " } }"
             + " } }";
 
+    /** Orders per page of the reconciliation listing. Only ids and change times: a cheap query (cost about 102). */
+    static final int LIST_PAGE_SIZE = 100;
+
+    /**
+     * The reconciliation listing: the orders changed after a time, oldest change first, cursor-paged. Each listed
+     * order is then read whole with {@link #QUERY} (a page of whole orders with their line items would exceed
+     * GraphQL's maximum query cost).
+     */
+    static final String CHANGED_QUERY = "query OrdersChangedForOrderflow($query: String!, $after: String) {"
+            + " orders(first: " + LIST_PAGE_SIZE + ", after: $after, query: $query, sortKey: UPDATED_AT) {"
+            + " pageInfo { hasNextPage endCursor } nodes { id legacyResourceId updatedAt } } }";
+
+    /** The search filter of {@link #CHANGED_QUERY}: {@code updated_at:>'2026-11-29T10:00:00Z'}. */
+    static String updatedAfter(java.time.Instant since) {
+        return "updated_at:>'" + since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "'";
+    }
+
     private ShopifyOrderQuery() {
     }
 

@@ -37,6 +37,9 @@ import org.springframework.stereotype.Component;
  * <li>cancel: {@code orderCancel(orderId, reason: DECLINED, refundMethod: {originalPaymentMethodsRefund: true},
  * restock: true, notifyCustomer: false, staffNote)}: an asynchronous job; {@code orderCancelUserErrors} park the
  * event for review with Shopify's message (e.g. already cancelled);</li>
+ * <li>reconciliation (orders whose webhook never arrived): {@code orders(first: 100, query: "updated_at:>'...'",
+ * sortKey: UPDATED_AT)} for ids and change times, cursor-paged, then each order read as above
+ * ({@link #ordersChangedSince});</li>
  * <li>stock: {@code productVariants(query: "sku:...")} for the inventory item, then {@code inventorySetQuantities}
  * ("available" at {@code api.location-id}).</li>
  * </ul></li>
@@ -115,6 +118,55 @@ public class ShopifyPlatform implements ShopPlatform {
             return Optional.empty();
         }
         return Optional.of(ShopifyOrderQuery.toWebhookShape(order, mapper));
+    }
+
+    @Override
+    public boolean supportsReconciliation() {
+        return true;
+    }
+
+    /**
+     * GraphQL {@code orders(first: 100, after: <cursor>, query: "updated_at:>'<since>'", sortKey: UPDATED_AT)} for
+     * the ids and change times, then each order read whole ({@link #fetchOrder}: the webhook shape). The next page is
+     * the listing's {@code endCursor} while {@code hasNextPage}. An order's version time is its {@code updatedAt}.
+     */
+    @Override
+    public ChangedOrdersPage ordersChangedSince(ShopChannel channel, java.time.Instant since, String page)
+            throws IOException, InterruptedException {
+        ObjectNode request = mapper.createObjectNode().put("query", ShopifyOrderQuery.CHANGED_QUERY);
+        ObjectNode variables = request.putObject("variables").put("query", ShopifyOrderQuery.updatedAfter(since));
+        if (page != null) {
+            variables.put("after", page);
+        } else {
+            variables.putNull("after");
+        }
+        JsonNode orders = orderApi(channel, request).at("/data/orders");
+        if (!orders.path("nodes").isArray()) {
+            throw new IOException("shop " + channel.id() + " answered the order listing without orders");
+        }
+        List<ChangedOrder> changed = new ArrayList<>();
+        for (JsonNode node : orders.path("nodes")) {
+            String id = node.path("legacyResourceId").asText(null);
+            java.time.Instant updatedAt;
+            try {
+                updatedAt = java.time.OffsetDateTime.parse(node.path("updatedAt").asText()).toInstant();
+            } catch (java.time.format.DateTimeParseException e) {
+                LOG.warn("Shop {} listed an order without a readable updatedAt: skipped", channel.id());
+                continue;
+            }
+            if (id == null || !id.matches("\\d{1,30}")) {
+                LOG.warn("Shop {} listed an order without a numeric id: skipped", channel.id());
+                continue;
+            }
+            Optional<JsonNode> order = fetchOrder(channel, id);
+            if (order.isEmpty()) {
+                continue;   // deleted between the listing and the read
+            }
+            changed.add(new ChangedOrder(id, updatedAt, order.get()));
+        }
+        boolean more = orders.at("/pageInfo/hasNextPage").asBoolean(false);
+        String cursor = orders.at("/pageInfo/endCursor").asText(null);
+        return new ChangedOrdersPage(changed, more && cursor != null ? cursor : null);
     }
 
     @Override

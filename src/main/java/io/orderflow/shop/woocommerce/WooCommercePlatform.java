@@ -33,6 +33,8 @@ import org.springframework.stereotype.Component;
  * {@code api.consumer-secret}): {@code GET {base}/wp-json/wc/v3/orders/{id}}; cancel = {@code PUT} the same with
  * {@code {"status":"cancelled"}} (WooCommerce restocks and, with orderflow's notify stage, e-mails nothing itself
  * unless the shop's own "Cancelled order" e-mail is on).</li>
+ * <li>Reconciliation (orders whose webhook never arrived): {@code GET /wp-json/wc/v3/orders?modified_after=...
+ * &orderby=modified&order=asc&per_page=100&page=N}, paged by {@code X-WP-TotalPages} ({@link #ordersChangedSince}).</li>
  * <li>Stock: {@code GET /wp-json/wc/v3/products?sku=} then {@code PUT /products/{id}} (a variation:
  * {@code /products/{parent}/variations/{id}}) with {@code {"manage_stock":true,"stock_quantity":N}}.</li>
  * <li>Fulfilment write-back, once per package: {@code GET /orders/{id}/notes} first; a note that names the
@@ -115,6 +117,62 @@ public class WooCommercePlatform implements ShopPlatform {
     @Override
     public String fetchedOrderTopic() {
         return "order.updated";
+    }
+
+    /** Orders per page of the reconciliation listing (WooCommerce's maximum). */
+    static final int PER_PAGE = 100;
+
+    @Override
+    public boolean supportsReconciliation() {
+        return true;
+    }
+
+    /**
+     * {@code GET /wp-json/wc/v3/orders?modified_after=<since, GMT>&dates_are_gmt=true&orderby=modified&order=asc
+     * &per_page=100&page=N} (WooCommerce 5.8+). Each listed order is the same REST order its webhooks carry. The
+     * next page is asked while {@code N < X-WP-TotalPages}. An order's version time is its {@code date_modified_gmt}.
+     */
+    @Override
+    public ChangedOrdersPage ordersChangedSince(ShopChannel channel, java.time.Instant since, String page)
+            throws IOException, InterruptedException {
+        int number = page == null ? 1 : Integer.parseInt(page);
+        String after = java.time.format.DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(
+                since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).atOffset(java.time.ZoneOffset.UTC).toLocalDateTime());
+        HttpResponse<String> response = http.send(channel, authorized(channel, HttpRequest.newBuilder(URI.create(
+                channel.baseUrl() + "/wp-json/wc/v3/orders?modified_after=" + URLEncoder.encode(after, StandardCharsets.UTF_8)
+                        + "&dates_are_gmt=true&orderby=modified&order=asc&per_page=" + PER_PAGE + "&page=" + number))
+                .header("Accept", "application/json").GET()));
+        ShopHttp.checkOrderApiAnswer(channel, response.statusCode());
+        JsonNode list = mapper.readTree(response.body());
+        if (list == null || !list.isArray()) {
+            throw new IOException("shop " + channel.id() + " answered the order listing without a list");
+        }
+        java.util.List<ChangedOrder> orders = new java.util.ArrayList<>();
+        for (JsonNode order : list) {
+            String modified = order.path("date_modified_gmt").asText("");
+            if (!order.path("id").canConvertToLong() || modified.isBlank()) {
+                LOG.warn("Shop {} listed an order without id or date_modified_gmt: skipped", channel.id());
+                continue;
+            }
+            orders.add(new ChangedOrder(order.path("id").asText(), parseGmt(modified), order));
+        }
+        int totalPages = response.headers().firstValue("X-WP-TotalPages").map(v -> {
+            try {
+                return Integer.parseInt(v.trim());
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        }).orElse(0);
+        return new ChangedOrdersPage(orders, number < totalPages && !list.isEmpty() ? String.valueOf(number + 1) : null);
+    }
+
+    /** WooCommerce's GMT timestamps have no zone ("2017-03-22T19:28:08"); some installations add one. */
+    static java.time.Instant parseGmt(String value) {
+        try {
+            return java.time.LocalDateTime.parse(value).toInstant(java.time.ZoneOffset.UTC);
+        } catch (java.time.format.DateTimeParseException e) {
+            return java.time.OffsetDateTime.parse(value).toInstant();
+        }
     }
 
     @Override
