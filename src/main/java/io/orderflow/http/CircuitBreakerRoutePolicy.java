@@ -51,7 +51,10 @@ public class CircuitBreakerRoutePolicy extends ThrottlingExceptionRoutePolicy {
      * every success, so a recovered system would drain one message per interval until the window passed.
      */
     @Override
-    public void onExchangeDone(Route route, Exchange exchange) {
+    public synchronized void onExchangeDone(Route route, Exchange exchange) {
+        // One completion at a time: a stage with several consumers finishes exchanges concurrently, and Camel reads
+        // the state outside its lock, so two failed trials could both open the circuit (two suspensions, two
+        // half-open timers racing each other).
         if ("half opened".equals(getStateAsString()) && exchange.getException() == null && !exchange.isRollbackOnly()) {
             closeCircuit(route);
         }
@@ -60,6 +63,9 @@ public class CircuitBreakerRoutePolicy extends ThrottlingExceptionRoutePolicy {
 
     @Override
     protected void openCircuit(Route route) {
+        if ("opened".equals(getStateAsString())) {
+            return;   // open already: one suspension and one half-open timer per opening
+        }
         super.openCircuit(route);
         // Once per outage: a failed trial in the half-open state opens the circuit again without a new line.
         if (openedAt.compareAndSet(null, java.time.Instant.now())) {
