@@ -132,11 +132,13 @@ public class PaymentGate {
         GateDecision.Notification notification = decision(exchange).notification();
         exchange.getMessage().setBody(notification.request().toString());
         exchange.getMessage().setHeader("_AMQ_DUPL_ID", "gate:notify:" + notification.id());
+        inOrderGroup(exchange);
     }
 
     public void cancellationMessage(Exchange exchange) {
         exchange.getMessage().setBody(decision(exchange).cancellation().toString());
         exchange.getMessage().setHeader("_AMQ_DUPL_ID", "gate:cancel:" + deliveryId(exchange));
+        inOrderGroup(exchange);
     }
 
     /** The re-check, delivered by the broker at dueAt (Artemis scheduled delivery survives restarts). */
@@ -149,6 +151,16 @@ public class PaymentGate {
         out.setHeader("orderflowDeliveryId", id);
         out.setHeader("_AMQ_DUPL_ID", id);
         out.setHeader("_AMQ_SCHED_DELIVERY", recheck.dueAt());
+        inOrderGroup(exchange);
+    }
+
+    /**
+     * Every output of the gate is in the order's message group (JMSXGroupID = orderKey), set here rather than left
+     * to the incoming event's header: with several consumers of a queue (several instances on one broker) the
+     * broker hands one order's messages to one consumer at a time, in order (docs/operations.md, "Scaling out").
+     */
+    private void inOrderGroup(Exchange exchange) {
+        exchange.getMessage().setHeader("JMSXGroupID", decision(exchange).state().orderKey);
     }
 
     /** The new state for orderflow.gate.state (a last-value queue keyed by the orderKey property). */

@@ -71,6 +71,8 @@ public class ErpStockSync {
                 if (!changes.free().isEmpty()) {
                     TextMessage message = session.createTextMessage(levels.toString());
                     message.setStringProperty("_AMQ_DUPL_ID", "stock-sync:" + source + ":" + readAt);
+                    // One group for every stock reading: one at a time, in order, however many instances consume.
+                    message.setStringProperty("JMSXGroupID", BrokerAddresses.STOCK_LEVELS);
                     send(session, BrokerAddresses.STOCK_LEVELS, message);
                 }
                 if (changes.watermark() != null) {
