@@ -136,8 +136,9 @@ class ScaleOutSuiteIT {
             Thread.sleep(200 + random.nextInt(1300));
             List<ConnectorProcess> alive = instances.stream().filter(ConnectorProcess::alive).toList();
             ConnectorProcess victim = alive.get(random.nextInt(alive.size()));
+            Map<String, Integer> shareAtKill = erpShare();
             victim.kill(); // SIGKILL: its consumers' uncommitted work goes back to the broker, its groups move on
-            killed.add(victim.name + " after " + posted.get() + " deliveries");
+            killed.add(victim.name + " after " + posted.get() + " deliveries (ERP orders so far " + shareAtKill + ")");
             if (k < KILLS - 1) {
                 victim.start();
                 victim.awaitHealthy();
@@ -160,14 +161,10 @@ class ScaleOutSuiteIT {
         long drained = System.currentTimeMillis();
 
         // Who did the work: the ERP key and the mail sender of each instance.
-        Map<String, Integer> erpShare = new TreeMap<>();
+        Map<String, Integer> erpShare = erpShare();
         Map<String, Integer> mailShare = new TreeMap<>();
         for (ConnectorProcess instance : instances) {
-            erpShare.put(instance.name, 0);
             mailShare.put(instance.name, 0);
-        }
-        for (FarEndStubs.SalesOrderPost post : stubs.salesOrderPosts()) {
-            erpShare.merge(post.apiKey().replace("erp-key-", ""), 1, Integer::sum);
         }
         for (FarEndStubs.Mail mail : stubs.mails()) {
             for (ConnectorProcess instance : instances) {
@@ -304,11 +301,20 @@ class ScaleOutSuiteIT {
     }
 
     private boolean everyInstanceMadeErpOrders() throws Exception {
+        Map<String, Integer> share = erpShare();
+        return instances.stream().allMatch(instance -> share.getOrDefault(instance.name, 0) > 0);
+    }
+
+    /** ERP sales orders created so far, per instance (by the API key each one uses). */
+    private Map<String, Integer> erpShare() throws Exception {
         Map<String, Integer> share = new TreeMap<>();
-        for (FarEndStubs.SalesOrderPost post : stubs.salesOrderPosts()) {
-            share.merge(post.apiKey(), 1, Integer::sum);
+        for (ConnectorProcess instance : instances) {
+            share.put(instance.name, 0);
         }
-        return instances.stream().allMatch(instance -> share.getOrDefault(erpKey(instance.name), 0) > 0);
+        for (FarEndStubs.SalesOrderPost post : stubs.salesOrderPosts()) {
+            share.merge(post.apiKey().replace("erp-key-", ""), 1, Integer::sum);
+        }
+        return share;
     }
 
     @AfterEach
