@@ -129,9 +129,6 @@ public class EmbeddedBrokerCustomizer implements ArtemisConfigurationCustomizer 
                 .setRedeliveryMultiplier(broker.getRedeliveryMultiplier())
                 .setMaxRedeliveryDelay(broker.getMaxRedeliveryDelayMs())
                 .setMaxDeliveryAttempts(broker.getMaxDeliveryAttempts())
-                // Message groups (JMSXGroupID = orderKey) in a fixed number of buckets: the group table stays
-                // bounded however many orders pass (unbounded, it keeps one entry per order for a consumer's life).
-                .setDefaultGroupBuckets(broker.getGroupBuckets())
                 .setAutoDeleteQueues(false)
                 .setAutoDeleteAddresses(false);
     }

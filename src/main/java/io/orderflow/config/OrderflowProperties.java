@@ -163,13 +163,6 @@ public class OrderflowProperties {
         /** Duplicate-ID cache of every other address (stage outputs), in entries. */
         @Positive
         private int defaultIdCacheSize = 20_000;
-        /**
-         * Message-group buckets per queue: an order's group (JMSXGroupID = orderKey) hashes to one of them, and each
-         * bucket is held by one consumer at a time. Bounds the broker's group table (one entry per order otherwise,
-         * kept as long as the consumer lives); more buckets than consumers keeps orders spread over all of them.
-         */
-        @Positive
-        private int groupBuckets = 1024;
 
         /** Redelivery back-off grows from redelivery-delay-ms up to max-redelivery-delay-ms, never down. */
         @jakarta.validation.constraints.AssertTrue(message = "max-redelivery-delay-ms must not be below redelivery-delay-ms")
@@ -189,8 +182,6 @@ public class OrderflowProperties {
         public int getPaymentIntakeIdCacheSize() { return paymentIntakeIdCacheSize; }
         public void setPaymentIntakeIdCacheSize(int v) { this.paymentIntakeIdCacheSize = v; }
         public void setDefaultIdCacheSize(int v) { this.defaultIdCacheSize = v; }
-        public int getGroupBuckets() { return groupBuckets; }
-        public void setGroupBuckets(int v) { this.groupBuckets = v; }
     }
 
     /** One shop: its platform, the secret(s) its webhooks are signed with, and its API. */
