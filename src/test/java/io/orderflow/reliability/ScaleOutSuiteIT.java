@@ -33,11 +33,13 @@ import org.junit.jupiter.api.Test;
  * up, again until 2xx; and every accepted delivery once more to ANOTHER instance (a shop's retry landing elsewhere).
  * Every instance talks to the ERP with its own API key and mails with its own sender name, so the stubs' journals
  * say which instance did the work. Once each instance has made ERP orders, one instance is killed with SIGKILL
- * mid-stream (more kills by property; all but the last are restarted); the others take over its queues.
+ * mid-stream (more kills by property, each instance in turn; all but the last are restarted at once); the others take
+ * over its queues. After the stream it is started again and a second wave of orders follows.
  *
  * <p>Asserted at the far end and on the broker: exactly one ERP sales order and one order-confirmed mail per accepted
  * order (a double mail tolerated at most once per kill: the known window of docs/reliability.md); every instance made
- * some of the ERP orders; the broker stored every distinct delivery once although each was accepted by two instances
+ * some of the ERP orders, and every restarted instance some after its restart (a new order is a new message group,
+ * handed to the next consumer in turn); the broker stored every distinct delivery once although each was accepted by two instances
  * (duplicate detection is the broker's, per address, whichever instance sends); each order's allocated event (it
  * waits on orderflow.allocated: no WMS here) is there once and in the order's message group (JMSXGroupID =
  * orderKey); each order's timeline (GET /api/orders/{key}) has received, released and allocated in that order;
@@ -53,6 +55,7 @@ class ScaleOutSuiteIT {
     static final int ORDERS = Integer.getInteger("orderflow.scaleout.orders", 30);
     static final int INSTANCES = Integer.getInteger("orderflow.scaleout.instances", 2);
     static final int KILLS = Integer.getInteger("orderflow.scaleout.kills", 1);
+    static final int WAVE2 = Integer.getInteger("orderflow.scaleout.wave2", 10);
     static final long SEED = Long.getLong("orderflow.scaleout.seed", System.nanoTime());
     static final String ADMIN_PASSWORD = ConnectorProcess.ADMIN_PASSWORD;
     static final String BROKER_PASSWORD = "broker-secret-" + UUID.randomUUID();
@@ -126,6 +129,7 @@ class ScaleOutSuiteIT {
 
         // Kill mid-stream: the first once every instance has made ERP orders (it holds work of its own when it dies).
         List<String> killed = new ArrayList<>();
+        Map<String, Integer> erpAtRestart = new TreeMap<>();
         for (int k = 0; k < KILLS; k++) {
             int threshold = stream.size() * (k + 1) / (KILLS + 2);
             long deadline = System.currentTimeMillis() + 120_000;
@@ -134,18 +138,42 @@ class ScaleOutSuiteIT {
                 Thread.sleep(100);
             }
             Thread.sleep(200 + random.nextInt(1300));
-            List<ConnectorProcess> alive = instances.stream().filter(ConnectorProcess::alive).toList();
-            ConnectorProcess victim = alive.get(random.nextInt(alive.size()));
+            ConnectorProcess victim = instances.get(k % instances.size()); // each in turn
+            if (!victim.alive()) {
+                victim = instances.stream().filter(ConnectorProcess::alive).findFirst().orElseThrow();
+            }
             Map<String, Integer> shareAtKill = erpShare();
             victim.kill(); // SIGKILL: its consumers' uncommitted work goes back to the broker, its groups move on
             killed.add(victim.name + " after " + posted.get() + " deliveries (ERP orders so far " + shareAtKill + ")");
             if (k < KILLS - 1) {
                 victim.start();
                 victim.awaitHealthy();
+                erpAtRestart.put(victim.name, erpShare().get(victim.name));
             }
         }
         poster.join(5 * 60_000);
         assertThat(poster.isAlive()).as("the poster finished").isFalse();
+
+        // The last one killed comes back, and a second wave of orders follows: an instance that (re)joins takes
+        // its share of new orders (each new order is a new message group, handed to the next consumer in turn).
+        for (ConnectorProcess instance : instances) {
+            if (!instance.alive()) {
+                instance.start();
+                instance.awaitHealthy();
+                erpAtRestart.put(instance.name, erpShare().get(instance.name));
+            }
+        }
+        for (int i = 0; i < WAVE2; i++) {
+            for (Delivery delivery : signed.order(firstId + ORDERS + i, 0)) {
+                signed.deliver(delivery, this::nextPort, ADMIN_PASSWORD, resent);
+                accepted.add(delivery.orderKey());
+                stream.add(delivery);
+                if (duplicateElsewhere(delivery)) {
+                    crossDuplicates.incrementAndGet();
+                }
+                Thread.sleep(50 + random.nextInt(250));
+            }
+        }
 
         List<String> orders = accepted.stream().distinct().toList();
         Map<String, Integer> erpOrders = new TreeMap<>();
@@ -162,6 +190,8 @@ class ScaleOutSuiteIT {
 
         // Who did the work: the ERP key and the mail sender of each instance.
         Map<String, Integer> erpShare = erpShare();
+        Map<String, Integer> erpAfterRestart = new TreeMap<>();
+        erpAtRestart.forEach((name, before) -> erpAfterRestart.put(name, erpShare.get(name) - before));
         Map<String, Integer> mailShare = new TreeMap<>();
         for (ConnectorProcess instance : instances) {
             mailShare.put(instance.name, 0);
@@ -216,7 +246,7 @@ class ScaleOutSuiteIT {
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("seed", SEED);
         figures.put("instances", INSTANCES);
-        figures.put("orders", orders.size());
+        figures.put("orders", orders.size() + " (" + ORDERS + " + " + WAVE2 + " after the restart)");
         figures.put("deliveriesAccepted", stream.size());
         figures.put("duplicatesToAnotherInstance", crossDuplicates.get());
         figures.put("resends", resent.get());
@@ -225,6 +255,7 @@ class ScaleOutSuiteIT {
         figures.put("erpLost", lostErp);
         figures.put("erpDoubled", doubledErp);
         figures.put("erpShare", erpShare);
+        figures.put("erpOrdersAfterRestart", erpAfterRestart);
         figures.put("mails", mails.values().stream().mapToInt(Integer::intValue).sum());
         figures.put("mailsLost", lostMail);
         figures.put("mailsDoubled", doubledMail);
@@ -245,6 +276,8 @@ class ScaleOutSuiteIT {
         assertThat(doubledMail).as("doubled mails (at most one per kill)").isLessThanOrEqualTo(KILLS);
         assertThat(erpShare).as("ERP orders made by each instance").allSatisfy((name, n) -> assertThat(n).as(name)
                 .isPositive());
+        assertThat(erpAfterRestart).as("restarted instances").isNotEmpty()
+                .allSatisfy((name, n) -> assertThat(n).as("ERP orders made by " + name + " after its restart").isPositive());
         assertThat(crossDuplicates.get()).as("deliveries accepted again by another instance").isPositive();
         assertThat(shopStored).as("shop deliveries stored by the broker (each accepted twice)").isEqualTo(shopDeliveries);
         assertThat(paymentsStored).as("payment deliveries stored (each accepted twice)").isEqualTo(paymentDeliveries);
