@@ -98,8 +98,10 @@ public class ErpDeliveryPoller {
                 + " in " + erpKind + " since " + watermark + " (" + inputs.size() + " of orderflow's orders, " + skipped
                 + " skipped); next run from " + done.watermark();
         exchange.setVariable("erpDeliverySummary", summary);
-        if (!inputs.isEmpty()) {
+        if (stored == null || !stored.equals(done.watermark())) {
             LOG.info("ERP delivery poll: {}", summary);
+        } else {
+            LOG.debug("ERP delivery poll: {} (re-read within the overlap)", summary);
         }
         return inputs;
     }
