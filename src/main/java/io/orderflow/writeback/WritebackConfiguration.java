@@ -19,7 +19,7 @@ public class WritebackConfiguration {
      * circular). Without one, write-back requests wait on their queue.
      */
     @Bean
-    WritebackSwitch writebackSwitch(OrderflowProperties properties) {
+    public WritebackSwitch writebackSwitch(OrderflowProperties properties) {
         boolean erp = properties.getWriteback().isErp() && properties.getErp().isEnabled()
                 && properties.getWms().getKind() != OrderflowProperties.WmsKind.erp;
         return new WritebackSwitch(properties.getWriteback().isShop() || erp, properties.getWriteback().isShop(), erp);

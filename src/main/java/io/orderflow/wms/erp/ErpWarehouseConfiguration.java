@@ -9,7 +9,7 @@ import org.springframework.context.annotation.Configuration;
 public class ErpWarehouseConfiguration {
 
     @Bean
-    ErpDeliveryPollSwitch erpDeliveryPollSwitch(OrderflowProperties properties) {
+    public ErpDeliveryPollSwitch erpDeliveryPollSwitch(OrderflowProperties properties) {
         boolean enabled = properties.getWms().getKind() == OrderflowProperties.WmsKind.erp && properties.getErp().isEnabled();
         OrderflowProperties.ErpWarehouse settings = properties.getWms().getErp();
         return new ErpDeliveryPollSwitch(enabled, Math.max(1000, settings.getPollInterval().toMillis()),
