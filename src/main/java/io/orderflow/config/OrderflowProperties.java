@@ -325,6 +325,10 @@ public class OrderflowProperties {
         /** review: park the order for a person; cancel: cancel it in the shop and tell the customer. */
         @NotNull
         private UnpaidAction unpaidAction = UnpaidAction.review;
+        /** With unpaid-action cancel: remind the customer once this long before the unpaid deadline (notification
+         * unpaid-reminder, at the first re-check from then on); 0 (default): no reminder. */
+        @NotNull
+        private java.time.Duration unpaidReminderBefore = java.time.Duration.ZERO;
         /** Per payment method (the canonical payment.method, e.g. "cod", "bacs"). */
         private Map<String, MethodPolicy> paymentMethods = new LinkedHashMap<>();
         /** For every method not listed. */
@@ -338,6 +342,8 @@ public class OrderflowProperties {
         public java.time.Duration getUnpaidDeadline() { return unpaidDeadline; }
         public void setUnpaidDeadline(java.time.Duration v) { this.unpaidDeadline = v; }
         public UnpaidAction getUnpaidAction() { return unpaidAction; }
+        public java.time.Duration getUnpaidReminderBefore() { return unpaidReminderBefore; }
+        public void setUnpaidReminderBefore(java.time.Duration v) { this.unpaidReminderBefore = v; }
         public void setUnpaidAction(UnpaidAction v) { this.unpaidAction = v; }
         public Map<String, MethodPolicy> getPaymentMethods() { return paymentMethods; }
         public void setPaymentMethods(Map<String, MethodPolicy> v) { this.paymentMethods = v; }
