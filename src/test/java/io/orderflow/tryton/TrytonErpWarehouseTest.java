@@ -154,7 +154,7 @@ class TrytonErpWarehouseTest {
             Thread.sleep(100);
         }
         assertThat(shippedMailsTo(email)).as("shipped mail within 60 s").hasSize(1);
-        for (int i = 0; i < 300 && SHOP.findAll(fulfillmentCreates()).isEmpty(); i++) {
+        for (int i = 0; i < 300 && SHOP.findAll(fulfillmentCreates(id)).isEmpty(); i++) {
             Thread.sleep(100);
         }
         Thread.sleep(8_000);   // four more polls re-read the shipment (the overlap): nothing more happens
@@ -163,7 +163,7 @@ class TrytonErpWarehouseTest {
         assertThat(mails).hasSize(1);
         assertThat(mails.get(0).getSubject()).isEqualTo("Demo Shop: order #" + id + " has shipped");
         assertThat(GreenMailUtil.getBody(mails.get(0))).contains(tracking).contains("SKU-1");
-        var creates = SHOP.findAll(fulfillmentCreates());
+        var creates = SHOP.findAll(fulfillmentCreates(id));
         assertThat(creates).hasSize(1);
         JsonNode fulfillment = JSON.readTree(creates.get(0).getBodyAsString()).at("/variables/fulfillment");
         assertThat(fulfillment.at("/trackingInfo/number").asText()).isEqualTo(tracking);
@@ -178,6 +178,123 @@ class TrytonErpWarehouseTest {
         assertThat(fulfilmentState.get("status").asText()).isEqualTo("shipped");
         assertThat(fulfilmentState.get("packages")).hasSize(1);
         assertThat(Queues.browse(jms, "orderflow.review", orderKey)).isEmpty();
+    }
+
+    @Test
+    void aPartialShipmentThenTheRestAreTwoPackagesEachMailedAndWrittenOnceAndTheOrderCompleteWithTheSecond()
+            throws Exception {
+        String id = RUN + "82";
+        String orderKey = "test-shopify:" + id;
+        String email = "e2e-" + id + "@example.com";
+        ObjectNode order = TrytonEndToEndTest.paidOrder(id, List.of(new TrytonEndToEndTest.Line("SKU-1", 3, "10.00")));
+        JsonNode line = order.get("line_items").get(0);
+        String first = "TRYWHA" + id;
+        String second = "TRYWHB" + id;
+        // The shop: 3 to fulfil, 2 after the first package, none after the second.
+        SHOP.stubFor(post(urlEqualTo(GRAPHQL)).withRequestBody(matchingJsonPath("$.query", containing("OrderForOrderflow")))
+                .withRequestBody(matchingJsonPath("$.variables.id", equalTo("gid://shopify/Order/" + id)))
+                .willReturn(json(SimulatedShopifyGraphql.orderAnswer(order, JSON).toString())));
+        String scenario = "shopify-partial-" + id;
+        SHOP.stubFor(stateQuery(id).inScenario(scenario).whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(json(stateAnswer(id, line, null, 3))));
+        SHOP.stubFor(fulfillmentCreate(id, first).inScenario(scenario).whenScenarioStateIs(Scenario.STARTED)
+                .willSetStateTo("first").willReturn(json(created(first))));
+        SHOP.stubFor(stateQuery(id).inScenario(scenario).whenScenarioStateIs("first")
+                .willReturn(json(stateAnswer(id, line, first, 2))));
+        SHOP.stubFor(fulfillmentCreate(id, second).inScenario(scenario).whenScenarioStateIs("first")
+                .willSetStateTo("second").willReturn(json(created(second))));
+        SHOP.stubFor(stateQuery(id).inScenario(scenario).whenScenarioStateIs("second")
+                .willReturn(json(stateAnswer(id, line, second, 0))));
+
+        byte[] body = JSON.writeValueAsBytes(order);
+        assertThat(io.orderflow.support.Webhooks.post(port, "/webhooks/shop/test-shopify", body,
+                shopifyHeaders("orders/create", "erpwh-" + id, hmacBase64("shpss_test_client_secret", body))).statusCode())
+                .isEqualTo(200);
+        List<TextMessage> requested = null;
+        for (int i = 0; i < 600 && (requested == null || requested.isEmpty()); i++) {
+            requested = Queues.browse(jms, "orderflow.fulfilment.requested", orderKey);
+            Thread.sleep(100);
+        }
+        assertThat(requested).as("handed to the ERP's warehouse within 60 s").hasSize(1);
+        long shipmentId = tryton.sales("test-shopify-" + id).get(0).get("shipments").get(0).asLong();
+
+        // The worker ships 1 of the 3: the shipment back to waiting, its move set to 1, then assign, pick, pack, done;
+        // the sale makes a shipment of its own for the other 2.
+        JsonNode moves = tryton.call("model.stock.shipment.out.read", "[[" + shipmentId
+                + "],[\"inventory_moves\",\"outgoing_moves\"],$CTX]").get(0);
+        boolean inventory = !moves.get("inventory_moves").isEmpty();
+        tryton.call("model.stock.shipment.out.write", "[[" + shipmentId + "],{\"reference\":\"" + first + "\"},$CTX]");
+        if (inventory) {
+            tryton.call("model.stock.shipment.out.wait", "[[" + shipmentId + "],$CTX]");
+            moves = tryton.call("model.stock.shipment.out.read", "[[" + shipmentId
+                    + "],[\"inventory_moves\",\"outgoing_moves\"],$CTX]").get(0);
+        }
+        JsonNode move = moves.get(inventory ? "inventory_moves" : "outgoing_moves").get(0);
+        tryton.call("model.stock.move.write", "[[" + move.asLong() + "],{\"quantity\":1.0},$CTX]");
+        if (inventory) {
+            tryton.call("model.stock.shipment.out.assign_try", "[[" + shipmentId + "],$CTX]");
+        }
+        tryton.call("model.stock.shipment.out.pick", "[[" + shipmentId + "],$CTX]");
+        tryton.call("model.stock.shipment.out.pack", "[[" + shipmentId + "],$CTX]");
+        tryton.call("model.stock.shipment.out.done", "[[" + shipmentId + "],$CTX]");
+        long saleId = tryton.sales("test-shopify-" + id).get(0).get("id").asLong();
+        tryton.call("model.sale.sale.process", "[[" + saleId + "],$CTX]");
+
+        for (int i = 0; i < 600 && shippedMailsTo(email).isEmpty(); i++) {
+            Thread.sleep(100);
+        }
+        assertThat(shippedMailsTo(email)).as("first shipped mail within 60 s").hasSize(1);
+        assertThat(shippedMailsTo(email).get(0).getSubject()).isEqualTo("Demo Shop: a package of order #" + id + " has shipped");
+        assertThat(GreenMailUtil.getBody(shippedMailsTo(email).get(0))).contains(first).contains("1 x");
+
+        // The rest: the new shipment, shipped whole.
+        JsonNode shipments = tryton.sales("test-shopify-" + id).get(0).get("shipments");
+        assertThat(shipments).hasSize(2);
+        long rest = shipments.get(0).asLong() == shipmentId ? shipments.get(1).asLong() : shipments.get(0).asLong();
+        tryton.call("model.stock.shipment.out.write", "[[" + rest + "],{\"reference\":\"" + second + "\"},$CTX]");
+        if (!"assigned".equals(state(rest).get("state").asText())) {
+            tryton.call("model.stock.shipment.out.assign_try", "[[" + rest + "],$CTX]");
+        }
+        tryton.call("model.stock.shipment.out.pick", "[[" + rest + "],$CTX]");
+        tryton.call("model.stock.shipment.out.pack", "[[" + rest + "],$CTX]");
+        tryton.call("model.stock.shipment.out.done", "[[" + rest + "],$CTX]");
+
+        for (int i = 0; i < 600 && shippedMailsTo(email).size() < 2; i++) {
+            Thread.sleep(100);
+        }
+        Thread.sleep(6_000);   // three more polls: nothing more
+
+        List<MimeMessage> mails = shippedMailsTo(email);
+        assertThat(mails).hasSize(2);
+        assertThat(mails.get(1).getSubject()).isEqualTo("Demo Shop: order #" + id + " has shipped");
+        assertThat(GreenMailUtil.getBody(mails.get(1))).contains(second).contains("2 x");
+        var creates = SHOP.findAll(postRequestedFor(urlEqualTo(GRAPHQL))
+                .withRequestBody(matchingJsonPath("$.query", containing("fulfillmentCreate")))
+                .withRequestBody(matchingJsonPath("$.variables.fulfillment.lineItemsByFulfillmentOrder[0].fulfillmentOrderId",
+                        equalTo(FULFILLMENT_ORDER + id))));
+        assertThat(creates).hasSize(2);
+        assertThat(JSON.readTree(creates.get(0).getBodyAsString())
+                .at("/variables/fulfillment/lineItemsByFulfillmentOrder/0/fulfillmentOrderLineItems/0/quantity").asInt()).isEqualTo(1);
+        assertThat(JSON.readTree(creates.get(1).getBodyAsString())
+                .at("/variables/fulfillment/lineItemsByFulfillmentOrder/0/fulfillmentOrderLineItems/0/quantity").asInt()).isEqualTo(2);
+        JsonNode fulfilmentState = JSON.readTree(Queues.browse(jms, "orderflow.fulfilment.state", orderKey).get(0).getText());
+        assertThat(fulfilmentState.get("status").asText()).isEqualTo("shipped");
+        assertThat(fulfilmentState.get("packages").findValuesAsText("trackingNumber")).containsExactly(first, second);
+        assertThat(tryton.sales("test-shopify-" + id).get(0).get("shipments")).hasSize(2);
+        assertThat(Queues.browse(jms, "orderflow.review", orderKey)).isEmpty();
+    }
+
+    private static com.github.tomakehurst.wiremock.client.MappingBuilder fulfillmentCreate(String id, String tracking) {
+        return post(urlEqualTo(GRAPHQL)).withRequestBody(matchingJsonPath("$.query", containing("fulfillmentCreate")))
+                .withRequestBody(matchingJsonPath("$.variables.fulfillment.lineItemsByFulfillmentOrder[0].fulfillmentOrderId",
+                        equalTo(FULFILLMENT_ORDER + id)))
+                .withRequestBody(matchingJsonPath("$.variables.fulfillment.trackingInfo.number", equalTo(tracking)));
+    }
+
+    private static String created(String tracking) {
+        return "{\"data\":{\"fulfillmentCreate\":{\"fulfillment\":{\"id\":\"gid://shopify/Fulfillment/" + tracking.hashCode()
+                + "\",\"status\":\"SUCCESS\",\"trackingInfo\":[{\"company\":null,\"number\":\"" + tracking + "\",\"url\":null}]},"
+                + "\"userErrors\":[]}}}";
     }
 
     private JsonNode state(long shipmentId) throws Exception {
@@ -196,7 +313,7 @@ class TrytonErpWarehouseTest {
         String scenario = "shopify-" + id;
         SHOP.stubFor(stateQuery(id).inScenario(scenario).whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(json(stateAnswer(id, line, null, 2))));
-        SHOP.stubFor(post(urlEqualTo(GRAPHQL)).withRequestBody(matchingJsonPath("$.query", containing("fulfillmentCreate")))
+        SHOP.stubFor(fulfillmentCreate(id, tracking)
                 .inScenario(scenario).whenScenarioStateIs(Scenario.STARTED).willSetStateTo("fulfilled")
                 .willReturn(json("{\"data\":{\"fulfillmentCreate\":{\"fulfillment\":{\"id\":\"gid://shopify/Fulfillment/1069019884\","
                         + "\"status\":\"SUCCESS\",\"trackingInfo\":[{\"company\":null,\"number\":\"" + tracking + "\",\"url\":null}]},"
@@ -213,7 +330,7 @@ class TrytonErpWarehouseTest {
             ObjectNode f = fulfillments.addObject().put("id", "gid://shopify/Fulfillment/1069019884").put("status", "SUCCESS");
             f.putArray("trackingInfo").addObject().putNull("company").put("number", fulfilledTracking).putNull("url");
         }
-        ObjectNode fo = o.putObject("fulfillmentOrders").putArray("nodes").addObject().put("id", FULFILLMENT_ORDER)
+        ObjectNode fo = o.putObject("fulfillmentOrders").putArray("nodes").addObject().put("id", FULFILLMENT_ORDER + id)
                 .put("status", remaining > 0 ? "OPEN" : "CLOSED");
         ArrayNode actions = fo.putArray("supportedActions");
         if (remaining > 0) {
@@ -231,8 +348,10 @@ class TrytonErpWarehouseTest {
                 .withRequestBody(matchingJsonPath("$.variables.id", equalTo("gid://shopify/Order/" + id)));
     }
 
-    private static com.github.tomakehurst.wiremock.matching.RequestPatternBuilder fulfillmentCreates() {
-        return postRequestedFor(urlEqualTo(GRAPHQL)).withRequestBody(matchingJsonPath("$.query", containing("fulfillmentCreate")));
+    private static com.github.tomakehurst.wiremock.matching.RequestPatternBuilder fulfillmentCreates(String id) {
+        return postRequestedFor(urlEqualTo(GRAPHQL)).withRequestBody(matchingJsonPath("$.query", containing("fulfillmentCreate")))
+                .withRequestBody(matchingJsonPath("$.variables.fulfillment.lineItemsByFulfillmentOrder[0].fulfillmentOrderId",
+                        equalTo(FULFILLMENT_ORDER + id)));
     }
 
     private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(String body) {
