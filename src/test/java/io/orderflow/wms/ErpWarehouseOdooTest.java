@@ -118,7 +118,9 @@ class ErpWarehouseOdooTest {
     FulfilmentStateStore states;
 
     @BeforeEach
-    void reset() {
+    void reset() throws Exception {
+        // Each test starts without a watermark (the first run of a fresh orderflow), whatever ran before it.
+        new Broker(embedded).queue("orderflow.erp.delivery.state").deleteAllReferences();
         ODOO.resetAll();
         SHOP.resetAll();
         ODOO.stubFor(post(urlEqualTo("/jsonrpc")).atPriority(5).withRequestBody(matchingJsonPath("$.params.service", equalTo("common")))
@@ -210,6 +212,38 @@ class ErpWarehouseOdooTest {
         byte[] body = "{\"orderKey\":\"test-woo:1\"}".getBytes(StandardCharsets.UTF_8);
         assertThat(Webhooks.post(port, "/webhooks/wms/erp", body, Map.of("Content-Type", "application/json")).statusCode())
                 .isEqualTo(404);
+    }
+
+    @Test
+    void aDeliveryWithoutTrackingNumberShipsAndIsMailedButItsShopWritebackIsParkedForReview() throws Exception {
+        String id = "8302";
+        String email = "erp-wh-8302@customer.example";
+        String orderKey = "test-woo:" + id;
+        allocate(jms, allocated(id, email), "erp:allocated:" + id);
+        await().atMost(Duration.ofSeconds(20)).until(() -> states.load(orderKey) != null);
+        wooOrder(id);
+
+        // Validated in Odoo with everything, but nobody typed the carrier's tracking number (false in Odoo).
+        odoo("stock.picking", "search_read", "[{\"id\":21,\"name\":\"WH/OUT/00021\",\"date_done\":\"2026-11-29 14:00:00\","
+                + "\"sale_id\":[51,\"S00051\"],\"carrier_id\":false,\"carrier_tracking_ref\":false}]");
+        odoo("sale.order", "read", "[{\"id\":51,\"client_order_ref\":\"test-woo-" + id + "\"}]");
+        odoo("product.product", "read", "[{\"id\":39,\"default_code\":\"IPOD2008GREEN\"},{\"id\":40,\"default_code\":\"IPOD2008RED\"},"
+                + "{\"id\":41,\"default_code\":\"IPOD2008BLACK\"}]");
+        moves("[21]", "[" + move(211, 21, 39, "1.0") + "," + move(212, 21, 40, "1.0") + "," + move(213, 21, 41, "1.0") + "]");
+        poll();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> mailsTo(email).size() == 1);
+        assertThat(GreenMailUtil.getBody(mailsTo(email).get(0))).contains("IPOD2008BLACK").doesNotContain("Carrier:")
+                .doesNotContain("racking number");
+        await().atMost(Duration.ofSeconds(30)).until(() -> "shipped".equals(states.load(orderKey).get("status").asText()));
+        var parked = Queues.await(jms, "orderflow.review", orderKey);
+        assertThat(parked).hasSize(1);
+        assertThat(parked.get(0).getStringProperty("orderflowReason")).contains("the write-back request has no trackingNumber");
+        SHOP.verify(0, postRequestedFor(urlEqualTo(WOO + id + "/notes")));
+        poll();
+        Thread.sleep(2_000);
+        assertThat(mailsTo(email)).hasSize(1);
+        assertThat(Queues.browse(jms, "orderflow.review", orderKey)).hasSize(1);
     }
 
     private void poll() {
