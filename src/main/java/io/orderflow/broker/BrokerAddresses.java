@@ -52,6 +52,13 @@ public final class BrokerAddresses {
      * watermark:<channel>}, the newest order change read from that shop). A last-value queue, browsed, never consumed.
      */
     public static final String RECONCILE_STATE = "orderflow.reconcile.state";
+    /**
+     * The ERP delivery poll's memory (orderflow.wms.kind erp, io.orderflow.wms.erp): its watermark ({@code deliveryKey}
+     * = {@code watermark:<erp kind>}, the newest done delivery read) and, per order sent to the ERP's warehouse, which
+     * order an ERP reference belongs to ({@code deliveryKey} = {@code reference:<erpReference>}, value the orderKey).
+     * A last-value queue keyed by the deliveryKey property, browsed, never consumed.
+     */
+    public static final String ERP_DELIVERY_STATE = "orderflow.erp.delivery.state";
     /** Cancellations and refunds after release, for route order-cancellation (routes/cancellation.camel.yaml). */
     public static final String CANCELLATIONS = "orderflow.order.cancellations";
     /** Requests to tell a customer something (payment failed, order cancelled): the notify stage's input. */
@@ -109,7 +116,7 @@ public final class BrokerAddresses {
     public static final String EXPIRED = "orderflow.expired";
 
     public static final List<String> ALL = List.of(SHOP_INTAKE, PAYMENT_INTAKE, ORDER_EVENTS, GATE_STATE, RELEASE,
-            ALLOCATED, FULFILMENT_STATE, FULFILMENT_REQUESTED, WMS_INTAKE, SHIPMENT_EVENTS, WRITEBACK_REQUESTS, STOCK_LEVELS, STOCK_PUSH, STOCK_STATE, RECONCILE_STATE, CANCELLATIONS, NOTIFICATIONS, NOTIFY_SENT, STATUS_EVENTS, OPS_ALERTS, REVIEW,
+            ALLOCATED, FULFILMENT_STATE, FULFILMENT_REQUESTED, WMS_INTAKE, SHIPMENT_EVENTS, WRITEBACK_REQUESTS, STOCK_LEVELS, STOCK_PUSH, STOCK_STATE, RECONCILE_STATE, ERP_DELIVERY_STATE, CANCELLATIONS, NOTIFICATIONS, NOTIFY_SENT, STATUS_EVENTS, OPS_ALERTS, REVIEW,
             REVIEW_DISCARDED, DEAD_LETTER, EXPIRED);
 
     private BrokerAddresses() {

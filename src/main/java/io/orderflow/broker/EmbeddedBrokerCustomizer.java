@@ -106,6 +106,10 @@ public class EmbeddedBrokerCustomizer implements ArtemisConfigurationCustomizer 
                 // One watermark per shop channel for the reconciliation poll: browsed, never consumed.
                 queueConfig.setLastValue(true).setLastValueKey("reconcileKey").setNonDestructive(true);
             }
+            if (queue.equals(BrokerAddresses.ERP_DELIVERY_STATE)) {
+                // The ERP delivery poll's watermark and its reference -> orderKey index: browsed, never consumed.
+                queueConfig.setLastValue(true).setLastValueKey("deliveryKey").setNonDestructive(true);
+            }
             if (queue.equals(BrokerAddresses.NOTIFY_SENT)) {
                 // One "sent" marker per notification and medium: browsed by the notify stage, never consumed.
                 queueConfig.setLastValue(true).setLastValueKey("notificationKey").setNonDestructive(true);

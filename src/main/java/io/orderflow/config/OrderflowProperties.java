@@ -97,7 +97,8 @@ public class OrderflowProperties {
         /** Record each package in its shop (Shopify fulfillment with tracking, WooCommerce note + completed). */
         private boolean shop = true;
         /** Record each package in the ERP (delivery validated with the shipped quantities); needs orderflow.erp.kind.
-         * Off when the ERP's own warehouse ships (its deliveries are done in the ERP already). */
+         * Ignored (off) with orderflow.wms.kind erp: the ERP's own warehouse did the delivery, writing it back would
+         * be circular. */
         private boolean erp = true;
 
         public boolean isShop() { return shop; }
@@ -324,6 +325,10 @@ public class OrderflowProperties {
         /** review: park the order for a person; cancel: cancel it in the shop and tell the customer. */
         @NotNull
         private UnpaidAction unpaidAction = UnpaidAction.review;
+        /** With unpaid-action cancel: remind the customer once this long before the unpaid deadline (notification
+         * unpaid-reminder, at the first re-check from then on); 0 (default): no reminder. */
+        @NotNull
+        private java.time.Duration unpaidReminderBefore = java.time.Duration.ZERO;
         /** Per payment method (the canonical payment.method, e.g. "cod", "bacs"). */
         private Map<String, MethodPolicy> paymentMethods = new LinkedHashMap<>();
         /** For every method not listed. */
@@ -337,6 +342,8 @@ public class OrderflowProperties {
         public java.time.Duration getUnpaidDeadline() { return unpaidDeadline; }
         public void setUnpaidDeadline(java.time.Duration v) { this.unpaidDeadline = v; }
         public UnpaidAction getUnpaidAction() { return unpaidAction; }
+        public java.time.Duration getUnpaidReminderBefore() { return unpaidReminderBefore; }
+        public void setUnpaidReminderBefore(java.time.Duration v) { this.unpaidReminderBefore = v; }
         public void setUnpaidAction(UnpaidAction v) { this.unpaidAction = v; }
         public Map<String, MethodPolicy> getPaymentMethods() { return paymentMethods; }
         public void setPaymentMethods(Map<String, MethodPolicy> v) { this.paymentMethods = v; }
@@ -667,7 +674,8 @@ public class OrderflowProperties {
         public void setMaxPages(int v) { this.maxPages = v; }
     }
 
-    public enum WmsKind { none, rest, shipstation }
+    /** none, rest (orderflow's REST contract), shipstation (ShipStation v1), erp (the ERP's own warehouse). */
+    public enum WmsKind { none, rest, shipstation, erp }
 
     /**
      * The warehouse (orderflow.wms.*, docs/fulfilment.md): which adapter (kind), where it is, its credentials, the
@@ -677,7 +685,8 @@ public class OrderflowProperties {
      */
     public static class Wms {
         /** none (the fulfilment stage does not start; allocated orders wait), rest (orderflow's generic REST WMS
-         * contract, docs/wms-rest-api.yaml) or shipstation (ShipStation API v1). */
+         * contract, docs/wms-rest-api.yaml), shipstation (ShipStation API v1) or erp (the ERP's own warehouse:
+         * orderflow.erp.kind's deliveries, read back when done; no URL, credentials or webhooks of its own). */
         @NotNull
         private WmsKind kind = WmsKind.none;
         /** This WMS's id: its webhooks arrive at /webhooks/wms/{id}; shipment events name it (field wms). */
@@ -710,6 +719,9 @@ public class OrderflowProperties {
         private String apiKey;
         /** shipstation: API key and secret (HTTP Basic apiKey:apiSecret). */
         private final ShipStation shipstation = new ShipStation();
+        /** erp: the poll of the ERP's done deliveries (orderflow.wms.erp.*). */
+        @jakarta.validation.Valid
+        private final ErpWarehouse erp = new ErpWarehouse();
 
         public WmsKind getKind() { return kind; }
         public void setKind(WmsKind kind) { this.kind = kind; }
@@ -733,11 +745,15 @@ public class OrderflowProperties {
         public String getApiKey() { return apiKey; }
         public void setApiKey(String apiKey) { this.apiKey = apiKey; }
         public ShipStation getShipstation() { return shipstation; }
+        public ErpWarehouse getErp() { return erp; }
 
-        /** The chosen kind's required settings that are unset, by their full names (empty for kind none). */
+        /**
+         * The chosen kind's required settings that are unset, by their full names (empty for kind none; kind erp
+         * needs orderflow.erp.kind, which io.orderflow.wms.WmsConfiguration checks).
+         */
         public List<String> missingSettings() {
             List<String> missing = new ArrayList<>();
-            if (kind == WmsKind.none) {
+            if (kind == WmsKind.none || kind == WmsKind.erp) {
                 return missing;
             }
             if (url == null || url.isBlank()) {
@@ -773,6 +789,39 @@ public class OrderflowProperties {
         public String toString() {
             return "Wms[kind=" + kind + ", id=" + id + ", url=" + url + ", credentials and secrets hidden]";
         }
+    }
+
+    /**
+     * orderflow.wms.erp.*: kind erp, the ERP's own warehouse (docs/fulfilment.md, "The ERP's own warehouse"): route
+     * erp-delivery-poll asks the ERP every poll-interval for the deliveries done since its watermark (kept on the
+     * broker), from poll-overlap before it; the first run (no watermark yet) from initial-lookback ago.
+     */
+    public static class ErpWarehouse {
+        /** How often the ERP is asked for deliveries done since the last run. */
+        @NotNull
+        @DurationMin(seconds = 1)
+        private java.time.Duration pollInterval = java.time.Duration.ofMinutes(2);
+        /** The first run after start. */
+        @NotNull
+        private java.time.Duration pollInitialDelay = java.time.Duration.ofSeconds(30);
+        /** Each run asks from this long before the watermark (a delivery committed late, clocks apart); what was
+         * read before is dropped by its broker duplicate id. */
+        @NotNull
+        private java.time.Duration pollOverlap = java.time.Duration.ofMinutes(5);
+        /** With no watermark yet (the first run ever): deliveries done this long before now (the ERP's clock may be
+         * its local time: keep it above the ERP's UTC offset). */
+        @NotNull
+        @DurationMin(minutes = 1)
+        private java.time.Duration initialLookback = java.time.Duration.ofDays(1);
+
+        public java.time.Duration getPollInterval() { return pollInterval; }
+        public void setPollInterval(java.time.Duration v) { this.pollInterval = v; }
+        public java.time.Duration getPollInitialDelay() { return pollInitialDelay; }
+        public void setPollInitialDelay(java.time.Duration v) { this.pollInitialDelay = v; }
+        public java.time.Duration getPollOverlap() { return pollOverlap; }
+        public void setPollOverlap(java.time.Duration v) { this.pollOverlap = v; }
+        public java.time.Duration getInitialLookback() { return initialLookback; }
+        public void setInitialLookback(java.time.Duration v) { this.initialLookback = v; }
     }
 
     /** orderflow.wms.shipstation.*: ShipStation v1 credentials (kind shipstation). */

@@ -92,7 +92,10 @@ public class StartupSummary implements InitializingBean {
                 ? "embedded, data in " + Path.of(properties.getDataDir(), "broker").toAbsolutePath().normalize()
                 : mode + " at " + host(environment.getProperty("spring.artemis.broker-url"));
         OrderflowProperties.Wms wms = properties.getWms();
-        String wmsLine = wms.isEnabled() ? wms.getKind() + " '" + wms.getId() + "' at " + host(wms.getUrl())
+        String wmsLine = wms.getKind() == OrderflowProperties.WmsKind.erp
+                ? "erp: the ERP's own warehouse (" + erp.getKind() + "), done deliveries read every "
+                        + pretty(wms.getErp().getPollInterval()) + ", no write-back to the ERP"
+                : wms.isEnabled() ? wms.getKind() + " '" + wms.getId() + "' at " + host(wms.getUrl())
                 + ", webhooks at /webhooks/wms/" + wms.getId()
                 : "none: allocated orders wait on orderflow.allocated (fulfilment and tracking stages not started)";
         Duration sync = properties.getStock().getSyncInterval();

@@ -85,6 +85,29 @@ public interface ErpClient {
     }
 
     /**
+     * The outgoing deliveries the ERP's own warehouse marked done at or after the watermark minus {@code overlap}
+     * (orderflow.wms.kind erp, docs/fulfilment.md "The ERP's own warehouse"): Odoo outgoing {@code stock.picking}s
+     * ({@code date_done}), ERPNext submitted {@code Delivery Note}s ({@code modified}), Tryton done
+     * {@code stock.shipment.out}s ({@code write_date}), oldest first, each with the ERP reference of its sales order
+     * (null when it has none: not an order orderflow created), its tracking number and its shipped lines. The
+     * watermark is the ERP's own clock in its format (as {@link #stockChangedSince}); never null here. The answer
+     * carries the watermark for the next call (the one given when nothing was done since).
+     */
+    DoneDeliveries deliveriesDoneSince(String watermark, java.time.Duration overlap);
+
+    record DoneDeliveries(java.util.List<DoneDelivery> deliveries, String watermark) {
+    }
+
+    /**
+     * One done delivery: the ERP's id and name of the document, the ERP reference of its sales order, when it was
+     * done (ISO-8601 instant, the ERP's time read as UTC), carrier and tracking number (null when the ERP has none)
+     * and the shipped lines (SKU, quantity above 0).
+     */
+    record DoneDelivery(String id, String name, String erpReference, String doneAt, String carrier, String trackingNumber,
+            java.util.List<DeliveredLine> lines) {
+    }
+
+    /**
      * Cancels the sales order carrying this ERP reference and releases its reservation (docs/erp.md, "Cancelling an
      * order"). Idempotent: an order cancelled already answers {@link CancelOutcome#ALREADY_CANCELLED}, an order the
      * ERP does not have {@link CancelOutcome#NOT_FOUND} (nothing to cancel).

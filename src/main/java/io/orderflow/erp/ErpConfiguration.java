@@ -62,5 +62,6 @@ public class ErpConfiguration {
         @Override public StockChanges stockChangedSince(String watermark, java.time.Duration overlap) { throw none(); }
         @Override public DeliveryResult deliver(String reference, Delivery delivery) { throw none(); }
         @Override public CancelResult cancelOrder(String reference) { throw none(); }
+        @Override public DoneDeliveries deliveriesDoneSince(String watermark, java.time.Duration overlap) { throw none(); }
     }
 }

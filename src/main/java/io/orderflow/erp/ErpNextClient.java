@@ -319,6 +319,68 @@ public class ErpNextClient extends HttpErpClient {
     }
 
     /**
+     * Submitted {@code Delivery Note}s (docstatus 1, not returns) whose {@code modified} is at or after the watermark
+     * minus the overlap, oldest first, paged by 500; each read whole ({@code GET /api/resource/Delivery Note/<name>})
+     * for its items ({@code item_code}, {@code qty}, {@code against_sales_order}), the tracking number {@code lr_no}
+     * (Transport Receipt No, as the write-back writes it), the carrier {@code transporter_name} and {@code po_no}
+     * (the ERP reference, copied from the Sales Order by make_delivery_note; when empty, the po_no of the Sales Order
+     * its first item is against). The next watermark is the newest {@code modified} read (ERPNext's clock: the
+     * server's time zone, read as UTC in doneAt).
+     */
+    @Override
+    public DoneDeliveries deliveriesDoneSince(String watermark, java.time.Duration overlap) {
+        List<List<Object>> filters = List.of(List.of("docstatus", "=", 1), List.of("is_return", "=", 0),
+                List.of("modified", ">=", ErpTimestamps.minus(watermark, overlap)));
+        List<String> names = new java.util.ArrayList<>();
+        String next = watermark;
+        for (int start = 0; ; start += 500) {
+            String query = "?filters=" + encode(json(filters)) + "&fields=" + encode(json(List.of("name", "modified")))
+                    + "&order_by=" + encode("modified asc") + "&limit_start=" + start + "&limit_page_length=500";
+            JsonNode page = request("GET", "/api/resource/Delivery%20Note" + query, null).path("data");
+            for (JsonNode note : page) {
+                names.add(note.path("name").asText());
+                next = ErpTimestamps.max(next, note.path("modified").asText(null));
+            }
+            if (page.size() < 500) {
+                break;
+            }
+        }
+        Map<String, String> orderReferences = new LinkedHashMap<>();
+        List<DoneDelivery> done = new java.util.ArrayList<>();
+        for (String name : names) {
+            JsonNode note = request("GET", "/api/resource/Delivery%20Note/" + encode(name).replace("+", "%20"), null)
+                    .path("data");
+            Map<String, BigDecimal> lines = new LinkedHashMap<>();
+            String salesOrder = null;
+            for (JsonNode item : note.path("items")) {
+                BigDecimal quantity = item.path("qty").decimalValue();
+                if (quantity.signum() > 0 && !item.path("item_code").asText("").isBlank()) {
+                    lines.merge(item.path("item_code").asText(), quantity, BigDecimal::add);
+                }
+                if (salesOrder == null && !item.path("against_sales_order").asText("").isBlank()) {
+                    salesOrder = item.path("against_sales_order").asText();
+                }
+            }
+            String reference = blankToNull(note.path("po_no").asText(null));
+            if (reference == null && salesOrder != null) {
+                reference = orderReferences.computeIfAbsent(salesOrder, so -> blankToNull(request("GET",
+                        "/api/resource/Sales%20Order/" + encode(so).replace("+", "%20"), null).path("data").path("po_no")
+                        .asText(null)));
+            }
+            List<DeliveredLine> delivered = new java.util.ArrayList<>();
+            lines.forEach((sku, quantity) -> delivered.add(new DeliveredLine(sku, quantity)));
+            done.add(new DoneDelivery(name, name, reference, ErpTimestamps.instant(note.path("modified").asText(null)),
+                    blankToNull(note.path("transporter_name").asText(null)), blankToNull(note.path("lr_no").asText(null)),
+                    delivered));
+        }
+        return new DoneDeliveries(done, next);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    /**
      * Cancels the submitted Sales Order with this {@code po_no}: {@code POST /api/method/frappe.client.cancel}
      * ({@code doctype}, {@code name}), which cancels the document and its stock reservation. A Sales Order with
      * delivered items ({@code per_delivered} above 0: a submitted Delivery Note) cannot be cancelled: refused (the

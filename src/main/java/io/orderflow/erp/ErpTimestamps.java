@@ -36,6 +36,14 @@ final class ErpTimestamps {
         return (timestamp.contains(".") ? MICROS : SECONDS).format(earlier);
     }
 
+    /** An ERP timestamp read as UTC, as an ISO-8601 instant to the second ("2026-11-29T10:00:00Z"); null stays null. */
+    static String instant(String timestamp) {
+        if (timestamp == null || timestamp.isBlank()) {
+            return null;
+        }
+        return parse(timestamp).withNano(0).atOffset(java.time.ZoneOffset.UTC).toInstant().toString();
+    }
+
     /** The later of two ERP timestamps (null counts as earliest). */
     static String max(String a, String b) {
         if (a == null || a.isBlank()) {

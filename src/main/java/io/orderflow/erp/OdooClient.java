@@ -492,6 +492,82 @@ public class OdooClient extends HttpErpClient {
     }
 
     /**
+     * Outgoing {@code stock.picking}s in state {@code done} with {@code date_done} at or after the watermark minus the
+     * overlap, oldest first (Odoo's clock, UTC), with: their sale order's {@code client_order_ref} ({@code sale_id},
+     * sale_stock), the tracking number {@code carrier_tracking_ref} and carrier {@code carrier_id} (Delivery module,
+     * as the write-back uses them), and per done {@code stock.move} its product's {@code default_code} and done
+     * quantity ({@code quantity}, Odoo 17+; orderflow.erp.odoo.move-quantity-field for older ones). The next
+     * watermark is the newest {@code date_done} read.
+     */
+    @Override
+    public DoneDeliveries deliveriesDoneSince(String watermark, java.time.Duration overlap) {
+        JsonNode pickings = call("stock.picking", "search_read", null, Map.of(
+                "domain", List.of(List.of("picking_type_code", "=", "outgoing"), List.of("state", "=", "done"),
+                        List.of("date_done", ">=", ErpTimestamps.minus(watermark, overlap))),
+                "fields", List.of("id", "name", "date_done", "sale_id", "carrier_id", "carrier_tracking_ref"),
+                "order", "date_done asc, id asc"));
+        String next = watermark;
+        if (pickings.isEmpty()) {
+            return new DoneDeliveries(List.of(), next);
+        }
+        List<Long> pickingIds = new java.util.ArrayList<>();
+        java.util.Set<Long> saleIds = new java.util.LinkedHashSet<>();
+        for (JsonNode picking : pickings) {
+            pickingIds.add(picking.path("id").asLong());
+            if (picking.path("sale_id").isArray()) {
+                saleIds.add(many2oneId(picking.path("sale_id")));
+            }
+            next = ErpTimestamps.max(next, text(picking.path("date_done")));
+        }
+        Map<Long, String> references = new LinkedHashMap<>();
+        if (!saleIds.isEmpty()) {
+            for (JsonNode sale : call("sale.order", "read", new java.util.ArrayList<>(saleIds),
+                    Map.of("fields", List.of("client_order_ref")))) {
+                references.put(sale.path("id").asLong(), text(sale.path("client_order_ref")));
+            }
+        }
+        String quantityField = moveQuantityField();
+        JsonNode moves = call("stock.move", "search_read", null, Map.of(
+                "domain", List.of(List.of("picking_id", "in", pickingIds), List.of("state", "=", "done")),
+                "fields", List.of("id", "picking_id", "product_id", quantityField), "order", "id"));
+        java.util.Set<Long> productIds = new java.util.LinkedHashSet<>();
+        moves.forEach(move -> productIds.add(many2oneId(move.path("product_id"))));
+        Map<Long, String> skus = new LinkedHashMap<>();
+        if (!productIds.isEmpty()) {
+            for (JsonNode product : call("product.product", "read", new java.util.ArrayList<>(productIds),
+                    Map.of("fields", List.of("default_code")))) {
+                skus.put(product.path("id").asLong(), text(product.path("default_code")));
+            }
+        }
+        List<DoneDelivery> done = new java.util.ArrayList<>();
+        for (JsonNode picking : pickings) {
+            long pickingId = picking.path("id").asLong();
+            Map<String, BigDecimal> lines = new LinkedHashMap<>();
+            for (JsonNode move : moves) {
+                BigDecimal quantity = move.path(quantityField).decimalValue();
+                String sku = skus.get(many2oneId(move.path("product_id")));
+                if (many2oneId(move.path("picking_id")) == pickingId && quantity.signum() > 0 && sku != null) {
+                    lines.merge(sku, quantity, BigDecimal::add);
+                }
+            }
+            List<DeliveredLine> delivered = new java.util.ArrayList<>();
+            lines.forEach((sku, quantity) -> delivered.add(new DeliveredLine(sku, quantity)));
+            JsonNode carrier = picking.path("carrier_id");
+            done.add(new DoneDelivery(String.valueOf(pickingId), picking.path("name").asText(),
+                    picking.path("sale_id").isArray() ? references.get(many2oneId(picking.path("sale_id"))) : null,
+                    ErpTimestamps.instant(text(picking.path("date_done"))),
+                    carrier.isArray() ? carrier.path(1).asText(null) : null, text(picking.path("carrier_tracking_ref")),
+                    delivered));
+        }
+        return new DoneDeliveries(done, next);
+    }
+
+    /** An Odoo field value as text: false (Odoo's "empty") and blanks are null. */
+    private static String text(JsonNode value) {
+        return value.isTextual() && !value.asText().isBlank() ? value.asText() : null;
+    }
+
+    /**
      * Cancels the sale order with this {@code client_order_ref}: {@code action_cancel} with context
      * {@code disable_cancel_warning} (targeted: Odoo 17; 16 and 18 behave the same). Since Odoo 15 {@code action_cancel}
      * of a confirmed order answers a window action for the {@code sale.order.cancel} wizard (the cancellation e-mail)

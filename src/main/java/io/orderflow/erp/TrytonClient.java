@@ -549,6 +549,95 @@ public class TrytonClient extends HttpErpClient {
         return new StockChanges(free, next);
     }
 
+    /**
+     * Customer shipments ({@code stock.shipment.out}) in state {@code done} written at or after the watermark minus
+     * the overlap (done writes the shipment: {@code write_date}, Tryton's clock, UTC), oldest first, with their
+     * tracking number ({@code reference}, as the write-back writes it), their done outgoing moves (product code and
+     * quantity) and the sale those moves come from ({@code origin} = {@code sale.line,<id>}: its sale's
+     * {@code reference}). No carrier (a field of optional modules). The next watermark is the newest
+     * {@code write_date} read.
+     */
+    @Override
+    public DoneDeliveries deliveriesDoneSince(String watermark, java.time.Duration overlap) {
+        ArrayNode domain = mapper.createArrayNode();
+        domain.addArray().add("state").add("=").add("done");
+        domain.addArray().add("write_date").add(">=").add(datetime(ErpTimestamps.minus(watermark, overlap)));
+        ArrayNode p = mapper.createArrayNode();
+        p.add(domain).add(0).addNull().add(mapper.valueToTree(List.of(List.of("write_date", "ASC"), List.of("id", "ASC"))))
+                .add(mapper.valueToTree(List.of("number", "reference", "write_date", "outgoing_moves"))).add(context());
+        JsonNode shipments = call("model.stock.shipment.out.search_read", p);
+        String next = watermark;
+        if (shipments.isEmpty()) {
+            return new DoneDeliveries(List.of(), next);
+        }
+        List<Long> moveIds = new ArrayList<>();
+        for (JsonNode shipment : shipments) {
+            shipment.path("outgoing_moves").forEach(id -> moveIds.add(id.asLong()));
+            next = ErpTimestamps.max(next, timestamp(shipment.path("write_date")));
+        }
+        JsonNode moves = moveIds.isEmpty() ? mapper.createArrayNode()
+                : call("model.stock.move.read", params(moveIds, List.of("product", "quantity", "state", "origin")));
+        Map<Long, JsonNode> movesById = new LinkedHashMap<>();
+        java.util.Set<Long> productIds = new java.util.LinkedHashSet<>();
+        java.util.Set<Long> saleLineIds = new java.util.LinkedHashSet<>();
+        for (JsonNode move : moves) {
+            movesById.put(move.path("id").asLong(), move);
+            productIds.add(move.path("product").asLong());
+            String origin = move.path("origin").asText("");
+            if (origin.startsWith("sale.line,")) {
+                saleLineIds.add(Long.parseLong(origin.substring("sale.line,".length())));
+            }
+        }
+        Map<Long, String> codes = new LinkedHashMap<>();
+        if (!productIds.isEmpty()) {
+            for (JsonNode product : call("model.product.product.read", params(new ArrayList<>(productIds), List.of("code")))) {
+                codes.put(product.path("id").asLong(), product.path("code").asText(null));
+            }
+        }
+        Map<Long, Long> saleOfLine = new LinkedHashMap<>();
+        if (!saleLineIds.isEmpty()) {
+            for (JsonNode line : call("model.sale.line.read", params(new ArrayList<>(saleLineIds), List.of("sale")))) {
+                saleOfLine.put(line.path("id").asLong(), line.path("sale").asLong());
+            }
+        }
+        Map<Long, String> references = new LinkedHashMap<>();
+        if (!saleOfLine.isEmpty()) {
+            for (JsonNode sale : call("model.sale.sale.read", params(saleOfLine.values().stream().distinct().toList(),
+                    List.of("reference")))) {
+                String reference = sale.path("reference").asText("");
+                references.put(sale.path("id").asLong(), reference.isBlank() ? null : reference);
+            }
+        }
+        List<DoneDelivery> done = new ArrayList<>();
+        for (JsonNode shipment : shipments) {
+            Map<String, BigDecimal> lines = new LinkedHashMap<>();
+            String reference = null;
+            for (JsonNode id : shipment.path("outgoing_moves")) {
+                JsonNode move = movesById.get(id.asLong());
+                if (move == null || !move.path("state").asText().equals("done")) {
+                    continue;
+                }
+                String origin = move.path("origin").asText("");
+                if (reference == null && origin.startsWith("sale.line,")) {
+                    reference = references.get(saleOfLine.get(Long.parseLong(origin.substring("sale.line,".length()))));
+                }
+                BigDecimal quantity = move.path("quantity").decimalValue().stripTrailingZeros();
+                String code = codes.get(move.path("product").asLong());
+                if (quantity.signum() > 0 && code != null && !code.isBlank()) {
+                    lines.merge(code, quantity, BigDecimal::add);
+                }
+            }
+            List<DeliveredLine> delivered = new ArrayList<>();
+            lines.forEach((sku, quantity) -> delivered.add(new DeliveredLine(sku, quantity)));
+            String tracking = shipment.path("reference").asText("");
+            String writeDate = timestamp(shipment.path("write_date"));
+            done.add(new DoneDelivery(shipment.path("id").asText(), shipment.path("number").asText(shipment.path("id").asText()),
+                    reference, writeDate == null ? null : ErpTimestamps.instant(writeDate), null,
+                    tracking.isBlank() ? null : tracking, delivered));
+        }
+        return new DoneDeliveries(done, next);
+    }
+
     /** Tryton's JSON datetime ({"__class__": "datetime", ...}) as "yyyy-MM-dd HH:mm:ss.SSSSSS", or null. */
     private static String timestamp(JsonNode datetime) {
         if (!"datetime".equals(datetime.path("__class__").asText())) {

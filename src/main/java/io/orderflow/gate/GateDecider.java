@@ -30,6 +30,8 @@ public final class GateDecider {
     private static final Map<String, Integer> TRANSACTION_RANK = Map.of("processing", 0, "failed", 0, "canceled", 1,
             "succeeded", 2, "refunded", 3);
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    /** The unpaid deadline as the reminder names it (UTC, to the minute, e.g. "2026-12-01 10:00"). */
+    private static final java.time.format.DateTimeFormatter PAY_BY = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
     private GateDecider() {
     }
@@ -266,6 +268,11 @@ public final class GateDecider {
 
         private GateDecision waitOrDeadline(String why) {
             long deadline = state.firstSeenAt + policy.unpaidDeadline().toMillis();
+            // The unpaid reminder (D16r): once per order, from deadline minus unpaid-reminder-before on, for an order
+            // the shop knows, with unpaid-action cancel; not in the same decision as a payment-failed notification
+            // (the next re-check sends it).
+            boolean remind = policy.remindsUnpaid() && state.order != null && !state.unpaidReminderSent;
+            long remindAt = deadline - policy.unpaidReminderBefore().toMillis();
             if (now >= deadline) {
                 if (policy.unpaidAction() == GatePolicy.UnpaidAction.CANCEL && state.order != null) {
                     state.closed = "cancelled-unpaid";
@@ -278,8 +285,20 @@ public final class GateDecider {
                 notification = null;
                 return review("still " + why + " after the unpaid deadline (" + policy.unpaidDeadline() + ")", null, null);
             }
+            if (remind && now >= remindAt && notification == null) {
+                state.unpaidReminderSent = true;
+                remind = false;
+                ObjectNode request = notificationRequest("unpaid-reminder", why);
+                Instant payBy = Instant.ofEpochMilli(deadline);
+                request.put("payByAt", payBy.toString())
+                        .put("payBy", PAY_BY.format(payBy.atOffset(java.time.ZoneOffset.UTC)) + " UTC");
+                notification = new Notification("unpaid-reminder:" + state.orderKey, request);
+            }
             if (state.recheckDueAt == null) {
                 long dueAt = Math.min(now + policy.recheckInterval().toMillis(), deadline);
+                if (remind && remindAt > now) {
+                    dueAt = Math.min(dueAt, remindAt);   // a re-check at the reminder time
+                }
                 state.recheckDueAt = dueAt;
                 recheck = new Recheck(dueAt, JSON.objectNode().put("kind", "recheck").put("orderKey", state.orderKey)
                         .put("dueAt", dueAt));

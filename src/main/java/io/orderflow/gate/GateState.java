@@ -31,6 +31,8 @@ public class GateState {
     public String releasedFingerprint;
     public String releaseReason;
     public boolean cancellationSent;
+    /** The customer was reminded of the unpaid deadline (unpaid-reminder): once per order. */
+    public boolean unpaidReminderSent;
     /** The refunded amount (minor units) last reported as a partial refund after release (0: none). */
     public long refundReportedMinor;
     /** The one re-check waiting on the broker (epoch ms), or null. */
@@ -70,6 +72,7 @@ public class GateState {
         c.releasedFingerprint = releasedFingerprint;
         c.releaseReason = releaseReason;
         c.cancellationSent = cancellationSent;
+        c.unpaidReminderSent = unpaidReminderSent;
         c.refundReportedMinor = refundReportedMinor;
         c.recheckDueAt = recheckDueAt;
         c.closed = closed;

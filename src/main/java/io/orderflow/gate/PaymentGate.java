@@ -67,7 +67,8 @@ public class PaymentGate {
                 methods, method(settings.getDefaultPolicy()),
                 settings.getReviewRules().stream().map(r -> new ReviewRule(r.getName(), r.getTotalAbove(),
                         java.util.Set.copyOf(r.getShipToCountryIn()), java.util.Set.copyOf(r.getShipToCountryNotIn()),
-                        java.util.Set.copyOf(r.getSkuIn()), r.getFirstOrder())).toList());
+                        java.util.Set.copyOf(r.getSkuIn()), r.getFirstOrder())).toList(),
+                settings.getUnpaidReminderBefore());
     }
 
     private static GatePolicy.MethodPolicy method(OrderflowProperties.MethodPolicy p) {

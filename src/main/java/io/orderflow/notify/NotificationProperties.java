@@ -43,6 +43,7 @@ public class NotificationProperties {
     private Map<String, List<Medium>> events = new LinkedHashMap<>(Map.of(
             "order-confirmed", List.of(Medium.email),
             "payment-failed", List.of(Medium.email, Medium.sms),
+            "unpaid-reminder", List.of(Medium.email),
             "order-cancelled-unpaid", List.of(Medium.email, Medium.sms),
             "backorder", List.of(Medium.email),
             "shipped", List.of(Medium.email, Medium.sms),

@@ -71,7 +71,8 @@ public class FulfilmentStage {
         }
         exchange.setVariable("fulfilmentExists", false);
 
-        JsonNode request = mappings.map(wms.orderMapping(), allocated);
+        // The ERP's own warehouse (kind erp) has no request mapping: its delivery is the ERP order's.
+        JsonNode request = wms.orderMapping() == null ? allocated : mappings.map(wms.orderMapping(), allocated);
         WmsAdapter.FulfilmentOrder created = wms.create(orderKey, request);
         LOG.info("Fulfilment order {} {} in WMS {} for {}", created.id(), created.existed() ? "existed already" : "created",
                 settings.getId(), orderKey);
@@ -99,7 +100,9 @@ public class FulfilmentStage {
             state.put("country", country);
         }
         // What the WMS got: ShipStation's cancel is the same upsert with orderStatus cancelled.
-        state.set("wmsRequest", request);
+        if (wms.orderMapping() != null) {
+            state.set("wmsRequest", request);
+        }
         ArrayNode lines = state.putArray("lines");
         for (JsonNode line : order.path("lines")) {
             lines.addObject().put("shopLineId", line.path("lineId").asText())
@@ -125,5 +128,13 @@ public class FulfilmentStage {
                     .put("shopLineId", line.path("shopLineId").asText());
         }
         exchange.setVariable("requestedBody", requested.toString());
+        // The ERP's own warehouse: which order this ERP reference belongs to, for the ERP delivery poll (route step
+        // save-erp-delivery-reference, orderflow.erp.delivery.state, in this transaction).
+        exchange.setVariable("erpDeliveryReference", null);
+        if (settings.getKind() == OrderflowProperties.WmsKind.erp) {
+            exchange.setVariable("erpDeliveryReference", io.orderflow.wms.erp.ErpDeliveryStateStore.referenceKey(created.id()));
+            exchange.setVariable("erpDeliveryReferenceBody", mapper.createObjectNode().put("erpReference", created.id())
+                    .put("orderKey", orderKey).toString());
+        }
     }
 }

@@ -32,6 +32,13 @@ public class WmsConfiguration {
         return switch (wms.getKind()) {
             case rest -> new RestWms(wms, new WmsHttp(wms), mapper);
             case shipstation -> new ShipStationWms(wms, new WmsHttp(wms), mapper);
+            case erp -> {
+                if (!properties.getErp().isEnabled()) {
+                    throw new IllegalStateException("orderflow.wms.kind is erp (the ERP's own warehouse) but orderflow.erp.kind"
+                            + " is none: set the ERP (docs/fulfilment.md, \"The ERP's own warehouse\")");
+                }
+                yield new io.orderflow.wms.erp.ErpWarehouse();
+            }
             case none -> {
                 LOG.warn("No WMS is configured (orderflow.wms.kind=none): allocated orders wait on orderflow.allocated"
                         + " until one is (docs/fulfilment.md)");

@@ -14,12 +14,14 @@ public class WritebackConfiguration {
 
     /**
      * Whether route writeback starts ("{{bean:writebackSwitch.enabled}}"): when it has a target, the shops
-     * (orderflow.writeback.shop) or the ERP (orderflow.writeback.erp with an ERP configured). Without one, write-back
-     * requests wait on their queue.
+     * (orderflow.writeback.shop) or the ERP (orderflow.writeback.erp with an ERP configured, and not the ERP's own
+     * warehouse shipping: with orderflow.wms.kind erp the delivery is the ERP's already, writing it back would be
+     * circular). Without one, write-back requests wait on their queue.
      */
     @Bean
-    WritebackSwitch writebackSwitch(OrderflowProperties properties) {
-        boolean erp = properties.getWriteback().isErp() && properties.getErp().isEnabled();
+    public WritebackSwitch writebackSwitch(OrderflowProperties properties) {
+        boolean erp = properties.getWriteback().isErp() && properties.getErp().isEnabled()
+                && properties.getWms().getKind() != OrderflowProperties.WmsKind.erp;
         return new WritebackSwitch(properties.getWriteback().isShop() || erp, properties.getWriteback().isShop(), erp);
     }
 

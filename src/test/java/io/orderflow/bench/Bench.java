@@ -51,6 +51,7 @@ public final class Bench {
     private Process connector;
     private Process stubs;
     private final ObjectNode result = BenchOrders.JSON.createObjectNode();
+    private final boolean wms;
 
     private Bench(Map<String, String> options) throws IOException {
         this.options = options;
@@ -58,6 +59,7 @@ public final class Bench {
         this.port = freePort();
         this.stubPort = freePort();
         this.smtpPort = freePort();
+        this.wms = !options.containsKey("no-wms");
     }
 
     public static void main(String[] args) throws Exception {
@@ -157,7 +159,8 @@ public final class Bench {
         long journal1 = treeSize(dataDir.resolve("broker/journal"));
 
         ObjectNode measured = result.putObject("run");
-        measured.put("mode", burst ? "burst" : "rate " + rate + " orders/s").put("orders", orders)
+        measured.put("mode", (burst ? "burst" : "rate " + rate + " orders/s") + (wms ? ", with WMS and shipments" : ", no WMS"))
+                .put("orders", orders)
                 .put("webhooks", orders * 2).put("warmupOrders", warmup)
                 .put("erpLatencyMs", intOption("erp-latency-ms", 0));
         run.report(measured.putObject("intake"));
@@ -175,6 +178,24 @@ public final class Bench {
         }
         ObjectNode proc = measured.putObject("paymentWebhookToErpConfirmedMs");
         percentiles(proc, processing);
+        if (wms) {
+            List<Long> toFulfilment = new ArrayList<>();
+            List<Long> toShippedMail = new ArrayList<>();
+            for (long id = firstOrder; id < firstOrder + orders; id++) {
+                JsonNode fulfilment = stats.path("fulfilments").path(String.valueOf(id));
+                Long paymentSent = run.scheduledAt.get(id);
+                if (fulfilment.path(1).asLong() > 0 && paymentSent != null) {
+                    toFulfilment.add(fulfilment.path(1).asLong() - paymentSent);
+                }
+                long shippedMailAt = stats.path("shippedMails").path(String.valueOf(id)).path(1).asLong();
+                if (shippedMailAt > 0 && fulfilment.path(2).asLong() > 0) {
+                    toShippedMail.add(shippedMailAt - fulfilment.path(2).asLong());
+                }
+                lastConfirm = Math.max(lastConfirm, shippedMailAt);
+            }
+            percentiles(measured.putObject("paymentWebhookToFulfilmentRequestedMs"), toFulfilment);
+            percentiles(measured.putObject("shipmentWebhookToShippedMailMs"), toShippedMail);
+        }
         double seconds = (lastConfirm - t0) / 1000.0;
         measured.put("sustainedOrdersPerSecond", lastConfirm > 0 ? orders / seconds : 0);
         double cpuSeconds = cpu1[0] - cpu0[0];
@@ -198,13 +219,26 @@ public final class Bench {
             long submitted = counts.path(1).asLong();
             long mails = stats.path("mails").path(String.valueOf(id)).asLong();
             long sms = stats.path("sms").path(String.valueOf(id)).asLong();
-            if (created > 1 || submitted > 1 || mails > 1 || sms > 1) {
+            long[] perOrder = {created, submitted, mails, sms};
+            String what = "created " + created + ", submitted " + submitted + ", mails " + mails + ", sms " + sms;
+            if (wms) {
+                String n = String.valueOf(id);
+                long fulfilmentOrders = stats.path("fulfilments").path(n).path(0).asLong();
+                long shipped = stats.path("shippedMails").path(n).path(0).asLong();
+                long notes = stats.path("shopNotes").path(n).asLong();
+                long completed = stats.path("shopCompleted").path(n).asLong();
+                long deliveryNotes = stats.path("deliveryNotes").path(n).asLong();
+                perOrder = new long[] {created, submitted, mails, sms, fulfilmentOrders, shipped, notes, completed, deliveryNotes};
+                what += ", WMS orders " + fulfilmentOrders + ", shipped mails " + shipped + ", shop notes " + notes
+                        + ", shop completed " + completed + ", ERP delivery notes " + deliveryNotes;
+            }
+            if (Arrays.stream(perOrder).anyMatch(c -> c > 1)) {
                 doubled++;
-            } else if (created != 1 || submitted != 1 || mails != 1 || sms != 1) {
+            } else if (Arrays.stream(perOrder).anyMatch(c -> c != 1)) {
                 missing++;
             }
-            if (created != 1 || submitted != 1 || mails != 1 || sms != 1) {
-                problems.add(id + ": created " + created + ", submitted " + submitted + ", mails " + mails + ", sms " + sms);
+            if (Arrays.stream(perOrder).anyMatch(c -> c != 1)) {
+                problems.add(id + ": " + what);
             }
         }
         ObjectNode effects = result.putObject("effects");
@@ -241,7 +275,14 @@ public final class Bench {
                 {"intake/baseline requests/s", String.format("%.2f", intake.path("requestsPerSecond").asDouble()
                         / Math.max(0.001, base.path("requestsPerSecond").asDouble()))},
                 {"payment webhook -> ERP confirmed p50 / p99 / max", ms(proc, "p50") + " / " + ms(proc, "p99") + " / " + ms(proc, "max")},
-                {"sustained orders/s (first sent -> last confirmed)", String.format("%.1f", run.path("sustainedOrdersPerSecond").asDouble())},
+                {"payment webhook -> fulfilment requested (WMS) p50 / p99 / max", ms(run.path("paymentWebhookToFulfilmentRequestedMs"), "p50")
+                        + " / " + ms(run.path("paymentWebhookToFulfilmentRequestedMs"), "p99") + " / "
+                        + ms(run.path("paymentWebhookToFulfilmentRequestedMs"), "max")},
+                {"shipment webhook -> shipped mail p50 / p99 / max", ms(run.path("shipmentWebhookToShippedMailMs"), "p50")
+                        + " / " + ms(run.path("shipmentWebhookToShippedMailMs"), "p99") + " / "
+                        + ms(run.path("shipmentWebhookToShippedMailMs"), "max")},
+                {"sustained orders/s (first sent -> last confirmed" + (wms ? ", shipped and notified)" : ")"),
+                        String.format("%.1f", run.path("sustainedOrdersPerSecond").asDouble())},
                 {"CPU s per 1,000 orders (connector process)", String.format("%.1f", run.path("cpuSecondsPer1000Orders").asDouble())},
                 {"CPU ms per baseline request", String.format("%.2f", base.path("cpuMsPerRequest").asDouble())},
                 {"CPU ms per Basic-auth management request (GET /actuator/info)",
@@ -252,7 +293,7 @@ public final class Bench {
                 {"connector CPU when idle, ms per second", String.format("%.0f", result.path("idleCpuMsPerSecond").asDouble())},
                 {"peak RSS MB", String.format("%.0f", result.path("peakRssMb").asDouble())},
                 {"start to ready ms", result.path("startToReadyMs").asText()},
-                {"effects (orders with not exactly one ERP order/submit/mail/SMS)", result.path("effects").path("problems").asText()
+                {"effects (orders with not exactly one of each effect)", result.path("effects").path("problems").asText()
                         + " of " + result.path("effects").path("ordersExpected").asText()},
         };
         System.out.println();
@@ -369,7 +410,10 @@ public final class Bench {
         return phase;
     }
 
-    /** Polls the stubs until every order of the range is confirmed in the ERP and has its mail and SMS. */
+    /**
+     * Polls the stubs until every order of the range is confirmed in the ERP and has its mail and SMS (and, with the
+     * WMS, its shipped mail, the shop's completion and the ERP's Delivery Note).
+     */
     private JsonNode waitForOrders(long firstId, int count, int timeoutSeconds, Long since) throws Exception {
         long deadline = System.currentTimeMillis() + timeoutSeconds * 1000L;
         JsonNode stats;
@@ -379,15 +423,18 @@ public final class Bench {
             stats = stubStats();
             int done = 0;
             for (long id = firstId; id < firstId + count; id++) {
+                String n = String.valueOf(id);
                 if (stats.path("erpOrders").path(BenchOrders.CHANNEL + "-" + id).path(1).asLong() >= 1
-                        && stats.path("mails").path(String.valueOf(id)).asLong() >= 1
-                        && stats.path("sms").path(String.valueOf(id)).asLong() >= 1) {
+                        && stats.path("mails").path(n).asLong() >= 1 && stats.path("sms").path(n).asLong() >= 1
+                        && (!wms || stats.path("shippedMails").path(n).path(0).asLong() >= 1
+                                && stats.path("shopCompleted").path(n).asLong() >= 1
+                                && stats.path("deliveryNotes").path(n).asLong() >= 1)) {
                     done++;
                 }
             }
             if (done != lastDone && (System.currentTimeMillis() - lastPrint > 5000 || done == count)) {
                 lastPrint = System.currentTimeMillis();
-                System.out.printf("  %d / %d orders confirmed and notified%n", done, count);
+                System.out.printf("  %d / %d orders done%n", done, count);
                 lastDone = done;
             }
             if (done == count || System.currentTimeMillis() > deadline || !connector.isAlive()) {
@@ -409,7 +456,8 @@ public final class Bench {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         stubs = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
                 BenchStubs.class.getName(), "--port", String.valueOf(stubPort), "--smtp-port", String.valueOf(smtpPort),
-                "--erp-latency-ms", options.getOrDefault("erp-latency-ms", "0"))
+                "--erp-latency-ms", options.getOrDefault("erp-latency-ms", "0"), "--connector-port", String.valueOf(port),
+                "--ship-delay-ms", options.getOrDefault("ship-delay-ms", "200"))
                 .redirectErrorStream(true).redirectOutput(workDir.resolve("stubs.log").toFile()).start();
         long deadline = System.currentTimeMillis() + 30_000;
         while (true) {
@@ -452,7 +500,14 @@ public final class Bench {
         of.putObject("stock").put("sync-interval", "0");
         ObjectNode notifications = of.putObject("notifications");
         notifications.put("shop-name", "Bench Shop");
-        notifications.putObject("events").putArray("order-confirmed").add("email").add("sms");
+        ObjectNode events = notifications.putObject("events");
+        events.putArray("order-confirmed").add("email").add("sms");
+        if (wms) {
+            events.putArray("shipped").add("email");
+            of.putObject("wms").put("kind", "rest").put("id", BenchOrders.WMS_ID).put("url", stub + "/wms")
+                    .put("api-key", "bench-wms-key").put("max-requests-per-minute", 6_000_000)
+                    .putArray("webhook-secrets").add(BenchOrders.WMS_SECRET);
+        }
         notifications.putObject("email").put("host", "127.0.0.1").put("port", smtpPort).put("start-tls", false)
                 .put("from", "Bench Shop <orders@bench-shop.example>");
         notifications.putObject("sms").putObject("twilio").put("base-url", stub + "/twilio")

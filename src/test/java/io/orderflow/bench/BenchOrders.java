@@ -26,6 +26,8 @@ public final class BenchOrders {
     public static final String WOO_SECRET = "bench-woo-secret";
     public static final String STRIPE_PROVIDER = "stripe";
     public static final String STRIPE_SECRET = "whsec_bench_secret";
+    public static final String WMS_ID = "bench-wms";
+    public static final String WMS_SECRET = "bench-wms-secret";
     public static final long FIRST_ID = 7_000_000L;
     static final ObjectMapper JSON = new ObjectMapper();
     private static final String TEMPLATE;

@@ -32,7 +32,13 @@ import jakarta.mail.internet.MimeMessage;
  * Address and Sales Order create, Sales Order read, submit with {@code docstatus: 1}); items SKU-* always exist with
  * ample stock; grand totals computed like ERPNext (included / added "On Net Total" rows, "Actual" rows, discount);
  * each answer after {@code --erp-latency-ms};</li>
- * <li>{@code /shop/wp-json/wc/v3/orders/{id}}: the WooCommerce order API (the gate asks it when a payment comes first);</li>
+ * <li>{@code /shop/wp-json/wc/v3/orders/{id}}: the WooCommerce order API (the gate asks it when a payment comes first;
+ * the write-back reads and adds the order's customer notes and sets it {@code completed});</li>
+ * <li>{@code /erp/api/method/...make_delivery_note} and {@code Delivery Note} list/create: the ERP write-back of a
+ * shipped package;</li>
+ * <li>{@code /wms/fulfilment-orders}: orderflow's REST WMS contract (docs/wms-rest-api.yaml; idempotent on the
+ * {@code Idempotency-Key}); {@code --ship-delay-ms} after a new fulfilment order it reports the whole order shipped in
+ * one package by a signed webhook to {@code --connector-port} (retried like a WMS would, on anything but 200);</li>
  * <li>{@code /twilio/2010-04-01/Accounts/{sid}/Messages.json}: Twilio's Messages API (201, queued);</li>
  * <li>SMTP on {@code --smtp-port} (GreenMail);</li>
  * <li>{@code GET /stats}: what arrived, per order (ERP orders created and submitted with the submit's receipt time, mails,
@@ -56,6 +62,19 @@ public final class BenchStubs {
     private final Map<String, AtomicLong> sms = new ConcurrentHashMap<>();
     private final Map<String, BigDecimal> reserved = new ConcurrentHashMap<>();
     private GreenMail smtp;
+    // WMS, shipments and write-back, per order number: {created, firstCreatedMs, shipmentSentMs, shipmentAnswered}
+    private final Map<String, long[]> fulfilments = new ConcurrentHashMap<>();
+    private final Map<String, String> fulfilmentIds = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> shopNotes = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> shopCompleted = new ConcurrentHashMap<>();
+    private final Map<String, String> deliveryNoteByTracking = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> deliveryNotes = new ConcurrentHashMap<>();
+    private final java.util.List<long[]> mailSeen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    private final java.util.concurrent.ScheduledExecutorService shipper = Executors.newScheduledThreadPool(4);
+    private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+    private long shipDelayMs;
+    private int connectorPort;
 
     private BenchStubs(long erpLatencyMs) {
         this.erpLatencyMs = erpLatencyMs;
@@ -68,9 +87,14 @@ public final class BenchStubs {
         BenchStubs stubs = new BenchStubs(Long.parseLong(options.getOrDefault("erp-latency-ms", "0")));
         stubs.smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", "smtp"));
         stubs.smtp.start();
+        stubs.shipDelayMs = Long.parseLong(options.getOrDefault("ship-delay-ms", "200"));
+        stubs.connectorPort = Integer.parseInt(options.getOrDefault("connector-port", "0"));
+        stubs.shipper.scheduleWithFixedDelay(stubs::stampMails, 20, 20, java.util.concurrent.TimeUnit.MILLISECONDS);
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 512);
         server.setExecutor(Executors.newFixedThreadPool(64));
         server.createContext("/erp/api/resource/", stubs::erp);
+        server.createContext("/erp/api/method/", stubs::erpMethod);
+        server.createContext("/wms/fulfilment-orders", stubs::wms);
         server.createContext("/shop/wp-json/wc/v3/orders/", stubs::shopOrder);
         server.createContext("/twilio/", stubs::twilio);
         server.createContext("/stats", stubs::stats);
@@ -138,6 +162,12 @@ public final class BenchStubs {
                     rows.addObject().put("name", customer);
                 }
             }
+            case "Delivery Note" -> {
+                String name = deliveryNoteByTracking.get(String.valueOf(value(filter, "lr_no")));
+                if (name != null) {
+                    rows.addObject().put("name", name).put("docstatus", 1);
+                }
+            }
             case "Item", "Bin" -> {
                 for (JsonNode f : filter) {
                     if (f.get(0).asText().equals("item_code")) {
@@ -179,6 +209,14 @@ public final class BenchStubs {
                 ordersByName.put(name, doc);
                 nameByReference.putIfAbsent(reference, name);
                 perReference.computeIfAbsent(reference, r -> new long[3])[0]++;
+            }
+            case "Delivery Note" -> {
+                String name = "DN-BENCH-" + names.incrementAndGet();
+                doc.put("name", name);
+                ObjectNode order = ordersByName.get(doc.path("items").path(0).path("against_sales_order").asText());
+                String number = order == null ? "?" : order.path("po_no").asText().replaceAll("\\D", "");
+                deliveryNoteByTracking.put(doc.path("lr_no").asText(), name);
+                deliveryNotes.computeIfAbsent(number, k -> new AtomicLong()).incrementAndGet();
             }
             default -> doc.put("name", doctype + "-" + names.incrementAndGet());
         }
@@ -231,15 +269,152 @@ public final class BenchStubs {
         return gross.add(added).add(actual).subtract(discount).setScale(2, RoundingMode.HALF_UP);
     }
 
+    /** {@code make_delivery_note}: the Sales Order's items as the Delivery Note's, each against its order line. */
+    private void erpMethod(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            erpRequests.incrementAndGet();
+            JsonNode in = JSON.readTree(exchange.getRequestBody().readAllBytes());
+            ObjectNode order = ordersByName.get(in.path("source_name").asText());
+            if (!exchange.getRequestURI().getPath().endsWith(".make_delivery_note") || order == null) {
+                send(exchange, 404, "{\"exc_type\":\"DoesNotExistError\"}");
+                return;
+            }
+            ObjectNode note = JSON.createObjectNode().put("doctype", "Delivery Note").put("customer", order.path("customer").asText())
+                    .put("company", order.path("company").asText());
+            ArrayNode items = note.putArray("items");
+            int line = 0;
+            for (JsonNode item : order.path("items")) {
+                items.addObject().put("item_code", item.path("item_code").asText()).put("qty", item.path("qty").decimalValue())
+                        .put("rate", item.path("rate").decimalValue()).put("against_sales_order", order.path("name").asText())
+                        .put("so_detail", order.path("name").asText() + "-" + line++);
+            }
+            ObjectNode body = JSON.createObjectNode();
+            body.set("message", note);
+            send(exchange, 200, body.toString());
+        }
+    }
+
+    /**
+     * The REST WMS: a fulfilment order per Idempotency-Key (409 with the same id for a repeat); a new one is reported
+     * shipped, every line in one package, {@code --ship-delay-ms} later.
+     */
+    private void wms(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String key = String.valueOf(exchange.getRequestHeaders().getFirst("Idempotency-Key"));
+            if (!exchange.getRequestMethod().equals("POST") || !exchange.getRequestURI().getPath().equals("/wms/fulfilment-orders")
+                    || !String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")).equals("Bearer bench-wms-key")) {
+                send(exchange, 404, "{\"error\":\"not found\"}");
+                return;
+            }
+            JsonNode request = JSON.readTree(exchange.getRequestBody().readAllBytes());
+            String number = key.replaceAll("^.*:", "");
+            String[] fresh = new String[1];
+            String id = fulfilmentIds.computeIfAbsent(key, k -> fresh[0] = "FO-" + names.incrementAndGet());
+            long[] counts = fulfilments.computeIfAbsent(number, k -> new long[4]);
+            synchronized (counts) {
+                counts[0]++;
+                if (counts[1] == 0) {
+                    counts[1] = System.currentTimeMillis();
+                }
+            }
+            send(exchange, fresh[0] != null ? 201 : 409, JSON.createObjectNode().put("id", id).put("status", "accepted").toString());
+            if (fresh[0] != null) {
+                shipper.schedule(() -> ship(key, number, id, request, 0), shipDelayMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private void ship(String orderKey, String number, String fulfilmentId, JsonNode request, int attempt) {
+        ObjectNode event = JSON.createObjectNode().put("eventId", "ship-" + fulfilmentId).put("type", "shipment")
+                .put("orderKey", orderKey).put("fulfilmentOrderId", fulfilmentId);
+        ObjectNode parcel = event.putArray("packages").addObject().put("packageId", "PKG-" + fulfilmentId).put("status", "shipped")
+                .put("carrier", "UPS").put("service", "Ground").put("trackingNumber", "BENCH" + number)
+                .put("trackingUrl", "https://www.ups.com/track?tracknum=BENCH" + number)
+                .put("occurredAt", java.time.Instant.now().toString());
+        ArrayNode lines = parcel.putArray("lines");
+        for (JsonNode line : request.path("lines")) {
+            lines.addObject().put("sku", line.path("sku").asText()).put("quantity", line.path("quantity").asInt())
+                    .put("lineId", line.path("lineId").asText());
+        }
+        byte[] body = event.toString().getBytes(StandardCharsets.UTF_8);
+        long[] counts = fulfilments.get(number);
+        synchronized (counts) {
+            if (counts[2] == 0) {
+                counts[2] = System.currentTimeMillis();
+            }
+        }
+        java.net.http.HttpRequest post = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                        + connectorPort + "/webhooks/wms/" + BenchOrders.WMS_ID))
+                .timeout(java.time.Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .header("X-Orderflow-Hmac-Sha256", java.util.Base64.getEncoder().encodeToString(
+                        io.orderflow.intake.HmacSignatures.hmacSha256(BenchOrders.WMS_SECRET, body)))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        http.sendAsync(post, java.net.http.HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
+            if (failure == null && response.statusCode() == 200) {
+                synchronized (counts) {
+                    counts[3]++;
+                }
+            } else if (attempt < 20) {
+                shipper.schedule(() -> ship(orderKey, number, fulfilmentId, request, attempt + 1), 500L << Math.min(attempt, 4),
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
+            } else {
+                System.out.println("shipment webhook for " + orderKey + " given up: " + (failure != null ? failure
+                        : "HTTP " + response.statusCode()));
+            }
+        });
+    }
+
+    /** Receipt times of mails: GreenMail keeps no arrival time, so new messages are stamped when first seen. */
+    private void stampMails() {
+        try {
+            int known = mailSeen.size();
+            MimeMessage[] messages = smtp.getReceivedMessages();
+            long now = System.currentTimeMillis();
+            for (int i = known; i < messages.length; i++) {
+                mailSeen.add(new long[] {now});
+            }
+        } catch (RuntimeException e) {
+            e.printStackTrace();
+        }
+    }
+
     private void shopOrder(HttpExchange exchange) throws IOException {
         try (exchange) {
             shopRequests.incrementAndGet();
-            String id = exchange.getRequestURI().getPath().substring("/shop/wp-json/wc/v3/orders/".length());
-            if (!exchange.getRequestMethod().equals("GET") || !id.matches("\\d+")) {
+            String path = exchange.getRequestURI().getPath().substring("/shop/wp-json/wc/v3/orders/".length());
+            String id = path.endsWith("/notes") ? path.substring(0, path.length() - "/notes".length()) : path;
+            String method = exchange.getRequestMethod();
+            if (!id.matches("\\d+")) {
                 send(exchange, 404, "{\"code\":\"woocommerce_rest_shop_order_invalid_id\"}");
                 return;
             }
-            send(exchange, 200, BenchOrders.wooOrder(Long.parseLong(id)));
+            if (path.endsWith("/notes")) {
+                ArrayNode notes = JSON.createArrayNode();
+                if (method.equals("POST")) {
+                    JsonNode note = JSON.readTree(exchange.getRequestBody().readAllBytes());
+                    shopNotes.computeIfAbsent(id, k -> new AtomicLong()).incrementAndGet();
+                    send(exchange, 201, JSON.createObjectNode().put("id", names.incrementAndGet())
+                            .put("note", note.path("note").asText()).put("customer_note", true).toString());
+                    return;
+                }
+                if (shopNotes.containsKey(id)) {   // the tracking number is BENCH<id>
+                    notes.addObject().put("id", 1).put("note", "Shipped, tracking number BENCH" + id).put("customer_note", true);
+                }
+                send(exchange, 200, notes.toString());
+                return;
+            }
+            if (method.equals("PUT")) {
+                JsonNode change = JSON.readTree(exchange.getRequestBody().readAllBytes());
+                if ("completed".equals(change.path("status").asText())) {
+                    shopCompleted.computeIfAbsent(id, k -> new AtomicLong()).incrementAndGet();
+                }
+            }
+            String order = BenchOrders.wooOrder(Long.parseLong(id));
+            if (shopCompleted.containsKey(id)) {
+                ObjectNode completed = (ObjectNode) JSON.readTree(order);
+                order = completed.put("status", "completed").toString();
+            }
+            send(exchange, 200, order);
         }
     }
 
@@ -260,13 +435,32 @@ public final class BenchStubs {
             ObjectNode orders = stats.putObject("erpOrders");
             perReference.forEach((reference, c) -> orders.putArray(reference).add(c[0]).add(c[1]).add(c[2]));
             ObjectNode mails = stats.putObject("mails");
-            for (MimeMessage message : smtp.getReceivedMessages()) {
-                Matcher number = NUMBER.matcher(String.valueOf(message.getSubject()));
+            ObjectNode shippedMails = stats.putObject("shippedMails");
+            MimeMessage[] received = smtp.getReceivedMessages();
+            for (int i = 0; i < received.length; i++) {
+                String subject = String.valueOf(received[i].getSubject());
+                Matcher number = NUMBER.matcher(subject);
                 String key = number.find() ? number.group(1) : "?";
-                mails.put(key, mails.path(key).asLong() + 1);
+                if (subject.contains("shipped")) {   // {count, first seen at}
+                    ArrayNode entry = shippedMails.has(key) ? (ArrayNode) shippedMails.get(key) : shippedMails.putArray(key).add(0).add(0);
+                    entry.set(0, entry.numberNode(entry.get(0).asLong() + 1));
+                    if (entry.get(1).asLong() == 0) {
+                        entry.set(1, entry.numberNode(i < mailSeen.size() ? mailSeen.get(i)[0] : System.currentTimeMillis()));
+                    }
+                } else {
+                    mails.put(key, mails.path(key).asLong() + 1);
+                }
             }
             ObjectNode texts = stats.putObject("sms");
             sms.forEach((k, v) -> texts.put(k, v.get()));
+            ObjectNode wms = stats.putObject("fulfilments");   // {created, firstCreatedMs, shipmentSentMs, shipmentsAnswered200}
+            fulfilments.forEach((k, c) -> wms.putArray(k).add(c[0]).add(c[1]).add(c[2]).add(c[3]));
+            ObjectNode notes = stats.putObject("shopNotes");
+            shopNotes.forEach((k, v) -> notes.put(k, v.get()));
+            ObjectNode completed = stats.putObject("shopCompleted");
+            shopCompleted.forEach((k, v) -> completed.put(k, v.get()));
+            ObjectNode delivered = stats.putObject("deliveryNotes");
+            deliveryNotes.forEach((k, v) -> delivered.put(k, v.get()));
             send(exchange, 200, stats.toString());
         } catch (jakarta.mail.MessagingException e) {
             send(exchange, 500, "{}");

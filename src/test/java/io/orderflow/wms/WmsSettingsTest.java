@@ -53,6 +53,31 @@ class WmsSettingsTest {
     }
 
     @Test
+    void theErpsOwnWarehouseNeedsAnErpAndTurnsTheWritebackToTheErpOff() {
+        OrderflowProperties properties = new OrderflowProperties();
+        properties.getWms().setKind(OrderflowProperties.WmsKind.erp);
+        // No URL, credentials or webhook secrets of its own.
+        assertThat(properties.getWms().missingSettings()).isEmpty();
+        assertThatThrownBy(() -> new WmsConfiguration().wmsAdapter(properties, new ObjectMapper()))
+                .hasMessageContaining("orderflow.wms.kind is erp (the ERP's own warehouse) but orderflow.erp.kind is none");
+        assertThat(new io.orderflow.wms.erp.ErpWarehouseConfiguration().erpDeliveryPollSwitch(properties).enabled()).isFalse();
+
+        properties.getErp().setKind(OrderflowProperties.ErpKind.odoo);
+        assertThat(new WmsConfiguration().wmsAdapter(properties, new ObjectMapper()))
+                .isInstanceOf(io.orderflow.wms.erp.ErpWarehouse.class);
+        var poll = new io.orderflow.wms.erp.ErpWarehouseConfiguration().erpDeliveryPollSwitch(properties);
+        assertThat(poll.enabled()).isTrue();
+        assertThat(poll.periodMillis()).isEqualTo(120_000);
+        assertThat(poll.delayMillis()).isEqualTo(30_000);
+        // orderflow.writeback.erp stays true in the settings, but the ERP gets no write-back: it shipped itself.
+        var writeback = new io.orderflow.writeback.WritebackConfiguration().writebackSwitch(properties);
+        assertThat(writeback.erp()).isFalse();
+        assertThat(writeback.shop()).isTrue();
+        properties.getWms().setKind(OrderflowProperties.WmsKind.rest);
+        assertThat(new io.orderflow.writeback.WritebackConfiguration().writebackSwitch(properties).erp()).isTrue();
+    }
+
+    @Test
     void onlyUrlsOnTheConfiguredShipStationHostAreFetched() {
         java.net.URI base = java.net.URI.create("https://ssapi.shipstation.com/");
         assertThat(ShipStationWms.onApiHost(base, "https://ssapi.shipstation.com/shipments?batchId=1")).isTrue();
