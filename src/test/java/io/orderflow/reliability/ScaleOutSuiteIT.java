@@ -47,8 +47,8 @@ import org.junit.jupiter.api.Test;
  * log holds the planted customer data or a secret.
  *
  * <p>Short by default (CI, about 2-3 min); longer: {@code mvn -B verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
- * -Dit.test=ScaleOutSuiteIT -Dorderflow.scaleout.orders=200 -Dorderflow.scaleout.instances=3
- * -Dorderflow.scaleout.kills=4} (docs/reliability.md, "Suite 6").
+ * -Dit.test=ScaleOutSuiteIT -Dorderflow.scaleout.orders=90 -Dorderflow.scaleout.instances=3
+ * -Dorderflow.scaleout.kills=3} (docs/reliability.md, "Suite 6").
  */
 class ScaleOutSuiteIT {
 
