@@ -90,7 +90,7 @@ public class NotificationConfiguration {
      */
     @Bean
     DefaultHeaderFilterStrategy notificationMailHeaders() {
-        Set<String> allowed = Set.of("to", "from", "subject", "reply-to", "camelmailalternativebody");
+        Set<String> allowed = Set.of("to", "from", "subject", "reply-to", "message-id", "camelmailalternativebody");
         DefaultHeaderFilterStrategy strategy = new DefaultHeaderFilterStrategy() {
             @Override
             public boolean applyFilterToCamelHeaders(String headerName, Object headerValue, org.apache.camel.Exchange exchange) {
