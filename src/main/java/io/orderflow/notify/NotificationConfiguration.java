@@ -80,7 +80,7 @@ public class NotificationConfiguration {
     @Bean
     TwilioSms twilioSms(NotificationProperties settings, ObjectMapper mapper) {
         NotificationProperties.Twilio twilio = settings.getSms().getTwilio();
-        return new TwilioSms(twilio, new OutboundHttp("twilio", twilio.getMaxRequestsPerSecond(), Duration.ofSeconds(15),
+        return new TwilioSms(twilio, new OutboundHttp("twilio", twilio.getMaxRequestsPerSecond(), twilio.getTimeout(),
                 Duration.ofSeconds(5)), mapper);
     }
 

@@ -40,6 +40,11 @@ public class NotifyStage {
         this.mapper = mapper;
     }
 
+    /** orderflow.notifications.email.timeout in milliseconds, for Camel Mail's connectionTimeout (route notify). */
+    public int smtpTimeoutMillis() {
+        return settings.getEmail().getTimeoutMillis();
+    }
+
     public void prepare(Exchange exchange) throws IOException {
         JsonNode request = mapper.readTree(exchange.getMessage().getBody(String.class));
         String template = request.path("template").asText("");
