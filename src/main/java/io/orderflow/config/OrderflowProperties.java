@@ -236,6 +236,7 @@ public class OrderflowProperties {
         private int maxRequestsPerSecond = 2;
         /** Longest wait for the shop's answer to one call (slower: the call fails and the broker redelivers later). */
         @NotNull
+        @DurationMin(millis = 1)
         private java.time.Duration timeout = java.time.Duration.ofSeconds(20);
 
         public String getBaseUrl() { return baseUrl; }

@@ -94,6 +94,8 @@ public class NotificationProperties {
          * Longest wait for the SMTP server to accept a connection and for each of its answers (a server that accepts
          * and then says nothing fails the attempt after this long; the broker redelivers).
          */
+        @NotNull
+        @org.hibernate.validator.constraints.time.DurationMin(millis = 1)
         private java.time.Duration timeout = java.time.Duration.ofSeconds(10);
 
         public boolean isEnabled() { return host != null && !host.isBlank(); }
@@ -150,6 +152,8 @@ public class NotificationProperties {
         @Min(1)
         private int maxRequestsPerSecond = 10;
         /** Longest wait for Twilio's answer to one message (slower: the attempt fails and the broker redelivers). */
+        @NotNull
+        @org.hibernate.validator.constraints.time.DurationMin(millis = 1)
         private java.time.Duration timeout = java.time.Duration.ofSeconds(15);
 
         public String getBaseUrl() { return baseUrl; }
