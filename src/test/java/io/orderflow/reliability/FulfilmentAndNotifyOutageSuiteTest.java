@@ -17,7 +17,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.net.ServerSocket;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -106,9 +105,9 @@ class FulfilmentAndNotifyOutageSuiteTest {
     static final String FULFILMENT_ORDERS = "/api/v1/fulfilment-orders";
     static final long PHASE_MS = 4000;
     static final long FIRST = 7_000_000 + System.currentTimeMillis() / 1000 % 100_000 * 100;
-    static final int WMS_PORT = freePort();
-    static final int SMTP_PORT = freePort();
-    static final int TWILIO_PORT = freePort();
+    static final int WMS_PORT = RestartablePorts.free();
+    static final int SMTP_PORT = RestartablePorts.free();
+    static final int TWILIO_PORT = RestartablePorts.free();
     static final WmsFulfilmentState WMS_STATE = new WmsFulfilmentState();
     static final WireMockServer ERP = new WireMockServer(WireMockConfiguration.options().dynamicPort()
             .extensions(new ErpNextState(Map.of("test-shopify-", new BigDecimal("597.00")))));
@@ -504,14 +503,14 @@ class FulfilmentAndNotifyOutageSuiteTest {
 
     /** A (new) WMS on the same port; the fulfilment orders it remembers (WMS_STATE) survive its restarts. */
     private static WireMockServer wmsUp() {
-        WireMockServer server = new WireMockServer(WireMockConfiguration.options().port(WMS_PORT).extensions(WMS_STATE));
+        WireMockServer server = new WireMockServer(WireMockConfiguration.options().port(WMS_PORT).bindAddress("127.0.0.1").extensions(WMS_STATE));
         server.start();
         server.stubFor(post(urlEqualTo(FULFILMENT_ORDERS)).willReturn(aResponse().withTransformers(WmsFulfilmentState.NAME)));
         return server;
     }
 
     private static WireMockServer twilioUp() {
-        WireMockServer server = new WireMockServer(WireMockConfiguration.options().port(TWILIO_PORT));
+        WireMockServer server = new WireMockServer(WireMockConfiguration.options().port(TWILIO_PORT).bindAddress("127.0.0.1"));
         server.start();
         server.stubFor(post(urlEqualTo(MESSAGES)).willReturn(accepted()));
         return server;
@@ -528,13 +527,5 @@ class FulfilmentAndNotifyOutageSuiteTest {
 
     private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder data(String data) {
         return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("{\"data\":" + data + "}");
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -14,9 +14,7 @@ import static io.orderflow.support.Webhooks.wooHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -93,7 +91,7 @@ class ShopApiOutageSuiteTest {
     static final String WRITEBACK_SYSTEM = "write-back (shop or ERP)";
     static final long PHASE_MS = 4000;
     static final long FIRST = 6_000_000 + System.currentTimeMillis() / 1000 % 100_000 * 100;
-    static final int SHOP_PORT = freePort();
+    static final int SHOP_PORT = RestartablePorts.free();
     static final WooCommerceState SHOP_STATE = new WooCommerceState();
     static final WireMockServer ERP = new WireMockServer(WireMockConfiguration.options().dynamicPort()
             .extensions(new ErpNextState(Map.of("test-woo-", new BigDecimal("29.35")))));
@@ -323,7 +321,7 @@ class ShopApiOutageSuiteTest {
 
     /** A (new) shop on the same port; what it remembers (SHOP_STATE) survives its restarts. */
     private static WireMockServer shopUp() {
-        WireMockServer server = new WireMockServer(WireMockConfiguration.options().port(SHOP_PORT).extensions(SHOP_STATE));
+        WireMockServer server = new WireMockServer(WireMockConfiguration.options().port(SHOP_PORT).bindAddress("127.0.0.1").extensions(SHOP_STATE));
         server.start();
         server.stubFor(any(urlPathMatching("/woo/.*")).willReturn(aResponse().withTransformers(WooCommerceState.NAME)));
         return server;
@@ -331,13 +329,5 @@ class ShopApiOutageSuiteTest {
 
     private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder data(String data) {
         return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("{\"data\":" + data + "}");
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
