@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -117,6 +118,8 @@ class FulfilmentAndNotifyOutageSuiteTest {
     /** Mails and accepted SMS of the server instances stopped so far (a restarted server starts empty). */
     static final List<String> EARLIER_SUBJECTS = new CopyOnWriteArrayList<>();
     static final List<String> EARLIER_SMS = new CopyOnWriteArrayList<>();
+    static final List<String> EARLIER_SMS_TOO_LATE = new CopyOnWriteArrayList<>();
+    static final AtomicInteger NEXT_BLOCK = new AtomicInteger();
 
     static {
         ERP.start();
@@ -156,7 +159,8 @@ class FulfilmentAndNotifyOutageSuiteTest {
     @Autowired
     @Qualifier("wmsCircuitBreaker")
     CircuitBreakerRoutePolicy wmsCircuitBreaker;
-    int next;
+    /** Each test's orders in their own block of 20 ids (JUnit makes one instance per test). */
+    final int block = NEXT_BLOCK.getAndIncrement();
 
     @Test
     @Order(1)
@@ -391,8 +395,6 @@ class FulfilmentAndNotifyOutageSuiteTest {
         return new Counts(erp, fulfilments, mails, texts, late);
     }
 
-    static final List<String> EARLIER_SMS_TOO_LATE = new CopyOnWriteArrayList<>();
-
     /** The bodies of the SMS this Twilio accepted (201); slowOnly: only those it answered after a delay. */
     private static List<String> acceptedSms(WireMockServer server, boolean slowOnly) {
         List<String> bodies = new ArrayList<>();
@@ -414,8 +416,11 @@ class FulfilmentAndNotifyOutageSuiteTest {
     }
 
     private void postOrders(List<Long> orders, int n) throws IOException {
+        if (orders.size() + n > 20) {
+            throw new IllegalStateException("at most 20 orders per test");
+        }
         for (int i = 0; i < n; i++) {
-            long id = FIRST + orders.size() + 20L * next;
+            long id = FIRST + orders.size() + 20L * block;
             orders.add(id);
             ObjectNode order = (ObjectNode) JSON.readTree(fixture("shopify-orders-create.json"));
             order.put("id", id).put("name", "#F" + id).put("order_number", id).put("financial_status", "paid")
@@ -430,17 +435,7 @@ class FulfilmentAndNotifyOutageSuiteTest {
                     shopifyHeaders("orders/create", "outage2-" + id, hmacBase64("shpss_test_client_secret", body)))
                     .statusCode()).isEqualTo(200);
         }
-        if (orders.size() >= 20) {
-            throw new IllegalStateException("at most 20 orders per test");
-        }
     }
-
-    {
-        // each test's orders in their own block of 20 ids
-        next = NEXT_BLOCK.getAndIncrement();
-    }
-
-    static final java.util.concurrent.atomic.AtomicInteger NEXT_BLOCK = new java.util.concurrent.atomic.AtomicInteger();
 
     private double gauge(String system) {
         Gauge gauge = meters.find("orderflow.circuit.state").tag("system", system).gauge();
