@@ -235,6 +235,10 @@ public class OrderflowProperties {
         /** Requests per second of stock pushes to this shop (2 fits the strictest plan of the built-in platforms). */
         @Min(1)
         private int maxRequestsPerSecond = 2;
+        /** Longest wait for the shop's answer to one call (slower: the call fails and the broker redelivers later). */
+        @NotNull
+        @DurationMin(millis = 1)
+        private java.time.Duration timeout = java.time.Duration.ofSeconds(20);
 
         public String getBaseUrl() { return baseUrl; }
         public void setBaseUrl(String baseUrl) { this.baseUrl = baseUrl; }
@@ -250,6 +254,8 @@ public class OrderflowProperties {
         public int getMaxRequestsPerSecond() { return maxRequestsPerSecond; }
         public void setMaxRequestsPerSecond(int v) { this.maxRequestsPerSecond = v; }
         public void setConsumerSecret(String consumerSecret) { this.consumerSecret = consumerSecret; }
+        public java.time.Duration getTimeout() { return timeout; }
+        public void setTimeout(java.time.Duration timeout) { this.timeout = timeout; }
 
         @Override
         public String toString() { return "Api[" + baseUrl + "]"; }

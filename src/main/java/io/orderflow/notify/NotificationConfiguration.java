@@ -80,7 +80,7 @@ public class NotificationConfiguration {
     @Bean
     TwilioSms twilioSms(NotificationProperties settings, ObjectMapper mapper) {
         NotificationProperties.Twilio twilio = settings.getSms().getTwilio();
-        return new TwilioSms(twilio, new OutboundHttp("twilio", twilio.getMaxRequestsPerSecond(), Duration.ofSeconds(15),
+        return new TwilioSms(twilio, new OutboundHttp("twilio", twilio.getMaxRequestsPerSecond(), twilio.getTimeout(),
                 Duration.ofSeconds(5)), mapper);
     }
 
@@ -90,7 +90,7 @@ public class NotificationConfiguration {
      */
     @Bean
     DefaultHeaderFilterStrategy notificationMailHeaders() {
-        Set<String> allowed = Set.of("to", "from", "subject", "reply-to", "camelmailalternativebody");
+        Set<String> allowed = Set.of("to", "from", "subject", "reply-to", "message-id", "camelmailalternativebody");
         DefaultHeaderFilterStrategy strategy = new DefaultHeaderFilterStrategy() {
             @Override
             public boolean applyFilterToCamelHeaders(String headerName, Object headerValue, org.apache.camel.Exchange exchange) {

@@ -91,6 +91,13 @@ public class NotificationProperties {
         private String from;
         /** Optional Reply-To. */
         private String replyTo;
+        /**
+         * Longest wait for the SMTP server to accept a connection and for each of its answers (a server that accepts
+         * and then says nothing fails the attempt after this long; the broker redelivers).
+         */
+        @NotNull
+        @org.hibernate.validator.constraints.time.DurationMin(millis = 1)
+        private java.time.Duration timeout = java.time.Duration.ofSeconds(10);
 
         public boolean isEnabled() { return host != null && !host.isBlank(); }
         public String getHost() { return host; }
@@ -109,6 +116,9 @@ public class NotificationProperties {
         public void setFrom(String from) { this.from = from; }
         public String getReplyTo() { return replyTo; }
         public void setReplyTo(String replyTo) { this.replyTo = replyTo; }
+        public java.time.Duration getTimeout() { return timeout; }
+        public void setTimeout(java.time.Duration timeout) { this.timeout = timeout; }
+        int getTimeoutMillis() { return (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())); }
     }
 
     /** SMS through the Twilio Messages API. Off while twilio.account-sid is not set. */
@@ -142,6 +152,10 @@ public class NotificationProperties {
         private String messagingServiceSid;
         @Min(1)
         private int maxRequestsPerSecond = 10;
+        /** Longest wait for Twilio's answer to one message (slower: the attempt fails and the broker redelivers). */
+        @NotNull
+        @org.hibernate.validator.constraints.time.DurationMin(millis = 1)
+        private java.time.Duration timeout = java.time.Duration.ofSeconds(15);
 
         public String getBaseUrl() { return baseUrl; }
         public void setBaseUrl(String baseUrl) { this.baseUrl = baseUrl; }
@@ -155,6 +169,8 @@ public class NotificationProperties {
         public void setMessagingServiceSid(String messagingServiceSid) { this.messagingServiceSid = messagingServiceSid; }
         public int getMaxRequestsPerSecond() { return maxRequestsPerSecond; }
         public void setMaxRequestsPerSecond(int maxRequestsPerSecond) { this.maxRequestsPerSecond = maxRequestsPerSecond; }
+        public java.time.Duration getTimeout() { return timeout; }
+        public void setTimeout(java.time.Duration timeout) { this.timeout = timeout; }
     }
 
     /** One shop channel's own sender, name and language. */

@@ -40,6 +40,11 @@ public class NotifyStage {
         this.mapper = mapper;
     }
 
+    /** orderflow.notifications.email.timeout in milliseconds, for Camel Mail's connectionTimeout (route notify). */
+    public int smtpTimeoutMillis() {
+        return settings.getEmail().getTimeoutMillis();
+    }
+
     public void prepare(Exchange exchange) throws IOException {
         JsonNode request = mapper.readTree(exchange.getMessage().getBody(String.class));
         String template = request.path("template").asText("");
@@ -118,13 +123,18 @@ public class NotifyStage {
         }
     }
 
-    /** The e-mail for Camel Mail: HTML body, plain-text alternative, To/From/Subject/Reply-To headers. */
+    /** The e-mail for Camel Mail: HTML body, plain-text alternative, To/From/Subject/Reply-To/Message-ID headers. */
     public void mail(Exchange exchange) {
         Message out = exchange.getMessage();
         out.setBody(exchange.getVariable("mailHtml", String.class));
         out.setHeader("To", exchange.getVariable("mailTo", String.class));
         out.setHeader("From", exchange.getVariable("mailFrom", String.class));
         out.setHeader("Subject", exchange.getVariable("mailSubject", String.class));
+        // Derived from the notification key: a mail sent again (SMTP accepted, stopped before the "sent" marker) has
+        // the same Message-ID as the first, so receivers can drop the copy (NotificationMessageIds). Camel Mail keeps
+        // a Message-ID it is given when JavaMail saves the message.
+        out.setHeader("Message-ID", NotificationMessageIds.of(exchange.getVariable("emailKey", String.class),
+                exchange.getVariable("mailFrom", String.class)));
         if (settings.getEmail().getReplyTo() != null && !settings.getEmail().getReplyTo().isBlank()) {
             out.setHeader("Reply-To", settings.getEmail().getReplyTo());
         }
@@ -134,7 +144,7 @@ public class NotifyStage {
     /** Removes the mail headers again, so nothing after the send (or a parked copy) carries the address. */
     public void afterMail(Exchange exchange) {
         Message out = exchange.getMessage();
-        for (String header : List.of("To", "From", "Subject", "Reply-To", "CamelMailAlternativeBody")) {
+        for (String header : List.of("To", "From", "Subject", "Reply-To", "Message-ID", "CamelMailAlternativeBody")) {
             out.removeHeader(header);
         }
     }

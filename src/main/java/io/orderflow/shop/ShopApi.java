@@ -42,7 +42,12 @@ public class ShopApi {
         ShopPlatform platform = platforms.forType(channel.settings().getType());
         exchange.setVariable("channel", channel.id());
         exchange.setVariable("channelType", platform.name());
-        Optional<JsonNode> order = platform.fetchOrder(channel, orderId(exchange));
+        Optional<JsonNode> order;
+        try {
+            order = platform.fetchOrder(channel, orderId(exchange));
+        } catch (IOException e) {
+            throw ShopUnavailableException.of(channel, e);
+        }
         if (order.isEmpty()) {
             exchange.getMessage().setBody("");
             return;
@@ -61,7 +66,11 @@ public class ShopApi {
     /** Cancels the order named by the orderKey header in its shop (unpaid past the deadline). */
     public void cancelOrder(Exchange exchange) throws IOException, InterruptedException {
         ShopChannel channel = channelOf(exchange);
-        platforms.forType(channel.settings().getType()).cancelOrder(channel, orderId(exchange));
+        try {
+            platforms.forType(channel.settings().getType()).cancelOrder(channel, orderId(exchange));
+        } catch (IOException e) {
+            throw ShopUnavailableException.of(channel, e);
+        }
     }
 
     private ShopChannel channelOf(Exchange exchange) {

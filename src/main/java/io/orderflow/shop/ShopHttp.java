@@ -14,8 +14,8 @@ import org.springframework.stereotype.Component;
 /**
  * The HTTP client every shop platform calls its shop with: one {@link OutboundHttp} per channel (the one outbound
  * stack orderflow has for shops and ERPs), so every call to a shop, order API and stock alike, is within the shop's
- * rate limit (channels.&lt;id&gt;.api.max-requests-per-second; a permit is waited for at most 30 s), has a 20 s
- * request timeout and is sent once. A 429 pauses the channel for its Retry-After and fails the call
+ * rate limit (channels.&lt;id&gt;.api.max-requests-per-second; a permit is waited for at most 30 s), has a request
+ * timeout (channels.&lt;id&gt;.api.timeout, default 20 s) and is sent once. A 429 pauses the channel for its Retry-After and fails the call
  * ({@link OutboundHttp.RetryLaterException}, an IOException): the consumer's transaction rolls back and the broker
  * redelivers with its back-off; the redelivered call waits out what remains of the pause. Nothing here retries or
  * sleeps in a loop.
@@ -29,6 +29,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class ShopHttp {
 
+    /** When the channel's api.timeout is not set. */
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration MAX_PERMIT_WAIT = Duration.ofSeconds(30);
 
@@ -37,7 +38,8 @@ public class ShopHttp {
     /** The channel's outbound stack (its rate limit and any pause the shop asked for). */
     public OutboundHttp of(ShopChannel channel) {
         return shops.computeIfAbsent(channel.id(), id -> new OutboundHttp("shop " + id,
-                channel.api().getMaxRequestsPerSecond(), REQUEST_TIMEOUT, MAX_PERMIT_WAIT));
+                channel.api().getMaxRequestsPerSecond(),
+                channel.api().getTimeout() != null ? channel.api().getTimeout() : REQUEST_TIMEOUT, MAX_PERMIT_WAIT));
     }
 
     /** Within the shop's rate limit; 429 = {@link OutboundHttp.RetryLaterException}; other answers returned. */

@@ -267,7 +267,8 @@ class NotifyStageTest {
         german.putObject("shippingAddress").put("country", "DE");
         send(german, "gate:notify:payment-failed:d-9111");
         await().atMost(Duration.ofSeconds(20)).until(() -> smsTo("+491711234567").size() == 1);
-        assertThat(markers("payment-failed:test-shopify:9111:sms")).isEqualTo(1);
+        // the marker is committed right after Twilio answered, so a moment after WireMock logged the request
+        await().atMost(Duration.ofSeconds(10)).until(() -> markers("payment-failed:test-shopify:9111:sms") == 1);
     }
 
     @Test
@@ -305,6 +306,51 @@ class NotifyStageTest {
         assertMail(confirmation, "bob.norman@hostmail.com", "order-confirmed", "three-lines");
         assertThat(mailsTo("bob.norman@hostmail.com")).hasSize(1);
         TWILIO.verify(0, postRequestedFor(urlEqualTo(MESSAGES)));   // order-confirmed: e-mail only by default
+    }
+
+    /**
+     * The known double-mail window (SMTP accepted, the connector stopped before the "sent" marker was committed) is
+     * re-enacted by taking the marker off the broker after the first mail: the redelivered request mails again, and
+     * both copies carry the same Message-ID, derived from the notification key, so a receiver can drop the second.
+     * Another package of the same order (another key) gets another Message-ID.
+     */
+    @Test
+    void aMailSentAgainAfterItsMarkerWasLostHasTheSameMessageIdAndAnotherPackageAnother() throws Exception {
+        String to = "mid-9120@customer.example";
+        ObjectNode first = golden("delivered", "no-name-no-order-name", "test-shopify:9120", to).put("package", "PKG-9120-1");
+        send(first, "wms:notify:delivered:PKG-9120-1");
+        MimeMessage original = awaitOneMail(to);
+        await().atMost(Duration.ofSeconds(10)).until(() -> markers("delivered:test-shopify:9120:PKG-9120-1:email") == 1);
+
+        // the window: the marker never made it (a crash right after SMTP accepted); the request comes again
+        var sent = embedded.getActiveMQServer().locateQueue(org.apache.activemq.artemis.api.core.SimpleString.of("orderflow.notify.sent"));
+        assertThat(sent.deleteMatchingReferences(org.apache.activemq.artemis.core.filter.impl.FilterImpl.createFilter(
+                "notificationKey = 'delivered:test-shopify:9120:PKG-9120-1:email'"))).isEqualTo(1);
+        assertThat(markers("delivered:test-shopify:9120:PKG-9120-1:email")).isZero();
+        send(first, "wms:notify:delivered:PKG-9120-1:redelivered");
+        await().atMost(Duration.ofSeconds(30)).until(() -> mailsTo(to).size() == 2);
+        MimeMessage copy = mailsTo(to).get(1);
+        assertThat(copy.getHeader("Message-ID")).hasSize(1);
+        assertThat(copy.getMessageID()).isEqualTo(original.getMessageID())
+                .isEqualTo(NotificationMessageIds.of("delivered:test-shopify:9120:PKG-9120-1:email",
+                        "Demo Shop <orders@demo-shop.example>"))
+                .matches("<orderflow\\.[0-9a-f]{32}@demo-shop\\.example>");
+
+        // another package of the same order, and the same event of another order: other Message-IDs
+        send(golden("delivered", "no-name-no-order-name", "test-shopify:9120", to).put("package", "PKG-9120-2"),
+                "wms:notify:delivered:PKG-9120-2");
+        send(golden("delivered", "no-name-no-order-name", "test-shopify:9121", to).put("package", "PKG-9120-1"),
+                "wms:notify:delivered:9121:PKG-9120-1");
+        await().atMost(Duration.ofSeconds(30)).until(() -> mailsTo(to).size() == 4);
+        Thread.sleep(500);
+        List<String> ids = new ArrayList<>();
+        for (MimeMessage m : mailsTo(to)) {
+            ids.add(m.getMessageID());
+        }
+        assertThat(ids).hasSize(4);
+        assertThat(ids.get(2)).isNotEqualTo(ids.get(0));
+        assertThat(ids.get(3)).isNotEqualTo(ids.get(0)).isNotEqualTo(ids.get(2));
+        assertThat(ids).doesNotContainNull().allSatisfy(id -> assertThat(id).doesNotContain("9120").doesNotContain(to));
     }
 
     // --- helpers ---

@@ -14,9 +14,7 @@ import static io.orderflow.support.Webhooks.shopifyHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -66,7 +64,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class OutageSuiteTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final int ERP_PORT = freePort();
+    static final int ERP_PORT = RestartablePorts.free();   // restarted on this port: below the ephemeral range
     static final ErpNextState STATE = new ErpNextState(Map.of("test-shopify-", new BigDecimal("597.00")));
     static WireMockServer erp = erpUp();
     static final long FIRST = 9_000_000 + System.currentTimeMillis() / 1000 % 100_000 * 100;
@@ -178,7 +176,7 @@ class OutageSuiteTest {
 
     /** A (new) ERPNext stub on the same port; the sales orders it remembers (STATE) survive its restarts. */
     private static WireMockServer erpUp() {
-        WireMockServer server = new WireMockServer(WireMockConfiguration.options().port(ERP_PORT).extensions(STATE));
+        WireMockServer server = new WireMockServer(WireMockConfiguration.options().port(ERP_PORT).bindAddress("127.0.0.1").extensions(STATE));
         server.start();
         server.stubFor(any(urlPathMatching("/api/resource/Sales%20Order.*")).willReturn(aResponse()
                 .withTransformers(ErpNextState.NAME)));
@@ -194,13 +192,5 @@ class OutageSuiteTest {
 
     private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder data(String data) {
         return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("{\"data\":" + data + "}");
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

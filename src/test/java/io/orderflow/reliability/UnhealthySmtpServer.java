@@ -1,0 +1,79 @@
+package io.orderflow.reliability;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An SMTP server in trouble, on a given loopback port, for the outage suite: {@link #unavailable} greets every
+ * connection with {@code 421 4.3.2 Service not available} and closes it (SMTP's "503": RFC 5321 section 3.8), {@link
+ * #silent} accepts connections and never says a word (slower than any timeout). Stop it before a real server takes the
+ * port again. Counts the connections it got.
+ */
+final class UnhealthySmtpServer implements AutoCloseable {
+
+    private final ServerSocket socket;
+    private final boolean greetWith421;
+    private final List<Socket> held = new CopyOnWriteArrayList<>();
+    final AtomicInteger connections = new AtomicInteger();
+
+    static UnhealthySmtpServer unavailable(int port) {
+        return new UnhealthySmtpServer(port, true);
+    }
+
+    static UnhealthySmtpServer silent(int port) {
+        return new UnhealthySmtpServer(port, false);
+    }
+
+    private UnhealthySmtpServer(int port, boolean greetWith421) {
+        this.greetWith421 = greetWith421;
+        try {
+            socket = new ServerSocket();
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Thread acceptor = new Thread(this::accept, "smtp-in-trouble-" + port);
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    private void accept() {
+        while (!socket.isClosed()) {
+            try {
+                Socket connection = socket.accept();
+                connections.incrementAndGet();
+                if (greetWith421) {
+                    connection.getOutputStream().write("421 4.3.2 Service not available, closing transmission channel\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                    connection.getOutputStream().flush();
+                    connection.close();
+                } else {
+                    held.add(connection);
+                }
+            } catch (IOException closed) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+            for (Socket connection : held) {
+                connection.close();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
