@@ -100,7 +100,15 @@ public class OrderflowProperties {
          * Ignored (off) with orderflow.wms.kind erp: the ERP's own warehouse did the delivery, writing it back would
          * be circular. */
         private boolean erp = true;
+        /**
+         * Write-back stage consumers: packages of different orders are written back in parallel; one order's packages
+         * stay one at a time (message group = order key), so two packages never race for the same open lines.
+         */
+        @Min(1)
+        private int concurrentConsumers = 4;
 
+        public int getConcurrentConsumers() { return concurrentConsumers; }
+        public void setConcurrentConsumers(int v) { this.concurrentConsumers = v; }
         public boolean isShop() { return shop; }
         public void setShop(boolean shop) { this.shop = shop; }
         public boolean isErp() { return erp; }
@@ -711,6 +719,13 @@ public class OrderflowProperties {
         /** Calls per minute to the WMS (ShipStation v1 allows 40 per API key). */
         @Min(1)
         private int maxRequestsPerMinute = 40;
+        /**
+         * Consumers of the fulfilment and the tracking stage each: different orders reach the WMS and have their
+         * shipments recorded in parallel; one order's messages stay one at a time, in order (message group = order
+         * key). The WMS's request limit (max-requests-per-minute) is shared by all of them.
+         */
+        @Min(1)
+        private int concurrentConsumers = 4;
         /** WMS failures within circuit-failure-window that suspend the fulfilment stage. */
         @Min(1)
         private int circuitFailureThreshold = 3;
@@ -741,6 +756,8 @@ public class OrderflowProperties {
         public java.time.Duration getTimeout() { return timeout; }
         public void setTimeout(java.time.Duration timeout) { this.timeout = timeout; }
         public int getMaxRequestsPerMinute() { return maxRequestsPerMinute; }
+        public int getConcurrentConsumers() { return concurrentConsumers; }
+        public void setConcurrentConsumers(int v) { this.concurrentConsumers = v; }
         public void setMaxRequestsPerMinute(int v) { this.maxRequestsPerMinute = v; }
         public int getCircuitFailureThreshold() { return circuitFailureThreshold; }
         public void setCircuitFailureThreshold(int v) { this.circuitFailureThreshold = v; }

@@ -28,6 +28,13 @@ public class NotificationProperties {
 
     /** Off: route notify does not start and requests wait on orderflow.notify.requests. */
     private boolean enabled = true;
+    /**
+     * Notify stage consumers: different orders' notifications go out in parallel (SMTP and Twilio answer in tens to
+     * hundreds of milliseconds); one order's requests stay one at a time, in order (message group = order key), so two
+     * copies of one request are never sent at the same time.
+     */
+    @jakarta.validation.constraints.Min(1)
+    private int concurrentConsumers = 4;
     /** Template language when the channel names none: the folder mappings/notifications/&lt;language&gt;/. */
     @NotBlank
     @Pattern(regexp = "[a-z]{2}(-[A-Z]{2})?", message = "a language tag such as en or de-AT")
@@ -60,6 +67,8 @@ public class NotificationProperties {
     private Map<String, ChannelNotifications> channels = new LinkedHashMap<>();
 
     public boolean isEnabled() { return enabled; }
+    public int getConcurrentConsumers() { return concurrentConsumers; }
+    public void setConcurrentConsumers(int v) { this.concurrentConsumers = v; }
     public void setEnabled(boolean enabled) { this.enabled = enabled; }
     public String getLanguage() { return language; }
     public void setLanguage(String language) { this.language = language; }
