@@ -105,6 +105,12 @@ public final class BrokerAddresses {
      * orderflow.alerts.email is set.
      */
     public static final String OPS_ALERTS = "orderflow.ops.alerts";
+    /**
+     * The per-order state queues whose messages expire (orderflow.state.retention) and are then dropped: no expiry
+     * address (derived memory, docs/architecture.md "State stores"; the order status queues likewise).
+     */
+    public static final List<String> EXPIRING_STATE = List.of(GATE_STATE, FULFILMENT_STATE, NOTIFY_SENT);
+
     /** Messages whose time-to-live ran out. */
     public static final String EXPIRED = "orderflow.expired";
 

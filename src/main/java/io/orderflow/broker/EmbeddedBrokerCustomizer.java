@@ -82,6 +82,12 @@ public class EmbeddedBrokerCustomizer implements ArtemisConfigurationCustomizer 
                 .setExpiryAddress(SimpleString.of(""))
                 .setDefaultLastValueKey(SimpleString.of("orderKey")).setDefaultNonDestructive(true));
 
+        // Per-order state (gate, fulfilment, sent markers) expires after orderflow.state.retention and is then dropped
+        // like the order status: an empty expiry address, so nothing on the broker grows with every order ever seen.
+        for (String state : BrokerAddresses.EXPIRING_STATE) {
+            config.addAddressSetting(state, standardSettings(broker).setExpiryAddress(SimpleString.of("")));
+        }
+
         config.getQueueConfigs().clear();
         for (String queue : BrokerAddresses.ALL) {
             QueueConfiguration queueConfig = QueueConfiguration.of(queue)

@@ -73,8 +73,8 @@ public class NotificationConfiguration {
     }
 
     @Bean
-    SentMarkers notificationsSent(ConnectionFactory connectionFactory, JmsTemplate jms) {
-        return new SentMarkers(connectionFactory, jms);
+    SentMarkers notificationsSent(ConnectionFactory connectionFactory, JmsTemplate jms, OrderflowProperties properties) {
+        return new SentMarkers(connectionFactory, jms, properties.getState().getRetention());
     }
 
     @Bean

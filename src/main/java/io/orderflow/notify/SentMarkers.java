@@ -1,13 +1,14 @@
 package io.orderflow.notify;
 
+import java.time.Duration;
+import java.util.Map;
+
 import io.orderflow.broker.BrokerAddresses;
+import io.orderflow.broker.LastValueStore;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
-import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
-import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
-import jakarta.jms.TextMessage;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -33,19 +34,18 @@ public class SentMarkers extends ServiceSupport implements IdempotentRepository 
     public static final String KEY_PROPERTY = "notificationKey";
 
     private final ConnectionFactory connectionFactory;
-    private final JmsTemplate jms;
+    private final LastValueStore store;
+    private final Duration retention;
 
-    public SentMarkers(ConnectionFactory connectionFactory, JmsTemplate jms) {
+    public SentMarkers(ConnectionFactory connectionFactory, JmsTemplate jms, Duration retention) {
         this.connectionFactory = connectionFactory;
-        this.jms = jms;
+        this.store = new LastValueStore(jms, BrokerAddresses.NOTIFY_SENT, KEY_PROPERTY);
+        this.retention = retention;
     }
 
     @Override
     public boolean contains(String key) {
-        String selector = KEY_PROPERTY + " = '" + key.replace("'", "''") + "'";
-        Boolean found = jms.browseSelected(BrokerAddresses.NOTIFY_SENT, selector,
-                (session, browser) -> browser.getEnumeration().hasMoreElements());
-        return Boolean.TRUE.equals(found);
+        return store.contains(key);
     }
 
     /** Records the key as sent, committed at once (own session). Always true: the caller checked contains first. */
@@ -53,13 +53,7 @@ public class SentMarkers extends ServiceSupport implements IdempotentRepository 
     public boolean add(String key) {
         try (Connection connection = connectionFactory.createConnection();
              Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
-            MessageProducer producer = session.createProducer(session.createQueue(BrokerAddresses.NOTIFY_SENT));
-            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-            TextMessage marker = session.createTextMessage(key);
-            marker.setStringProperty(KEY_PROPERTY, key);
-            marker.setLongProperty("sentAt", System.currentTimeMillis());
-            producer.send(marker);
-            producer.close();
+            store.send(session, key, key, Map.of("sentAt", System.currentTimeMillis()), retention);
         } catch (JMSException e) {
             // The provider has the message already; failing here would roll back and send it again.
             LOG.error("Notification {} was sent but its marker could not be written (a redelivery would send it again): {}",

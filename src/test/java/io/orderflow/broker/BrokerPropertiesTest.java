@@ -66,6 +66,18 @@ class BrokerPropertiesTest {
             assertThat(String.valueOf(q.getLastValueKey())).as(queue).isEqualTo("orderKey");
             assertThat(q.isNonDestructive()).as(queue).isTrue();
         }
+        // Per-order state with a retention: discarded on expiry (empty expiry address) on both brokers, dead letters as usual.
+        for (String state : BrokerAddresses.EXPIRING_STATE) {
+            AddressSettings e = external.getAddressSettings().get(state);
+            assertThat(e).as("address setting " + state).isNotNull();
+            e = e.mergeCopy(external.getAddressSettings().get("#"));
+            AddressSettings i = embedded.getAddressSettings().get(state);
+            assertThat(String.valueOf(e.getExpiryAddress())).as(state).isEqualTo(String.valueOf(i.getExpiryAddress())).isEmpty();
+            assertThat(String.valueOf(e.getDeadLetterAddress())).as(state).isEqualTo(String.valueOf(i.getDeadLetterAddress()))
+                    .isEqualTo(BrokerAddresses.DEAD_LETTER);
+            assertThat(e.getMaxDeliveryAttempts()).as(state).isEqualTo(i.getMaxDeliveryAttempts());
+            assertThat(e.isAutoDeleteQueues()).as(state).isEqualTo(i.isAutoDeleteQueues()).isFalse();
+        }
         assertThat(external.getAddressConfigurations()).extracting(a -> a.getName())
                 .containsExactlyInAnyOrderElementsOf(BrokerAddresses.ALL);
         for (String lvq : List.of(BrokerAddresses.GATE_STATE, BrokerAddresses.STOCK_PUSH, BrokerAddresses.STOCK_STATE)) {
