@@ -46,6 +46,11 @@ public class LastValueStore {
     private final JmsTemplate jms;
     private final List<String> queues;
     private final String keyProperty;
+    /**
+     * The single queue this store used before it was spread over buckets, still holding states (an external broker
+     * upgraded in place, LegacyStateMigration): read when a key is not in its bucket. Null when there is none.
+     */
+    private volatile String legacyQueue;
 
     /** A store on one last-value queue. */
     public LastValueStore(JmsTemplate jms, String queue, String keyProperty) {
@@ -70,6 +75,15 @@ public class LastValueStore {
         return queues;
     }
 
+    /** Also read this queue (states written before the store was spread over buckets) for keys not in a bucket. */
+    public void readAlso(String legacy) {
+        this.legacyQueue = legacy;
+    }
+
+    public String legacyQueue() {
+        return legacyQueue;
+    }
+
     /**
      * The queue a key's state is on: with one queue, that one; else number CRC-32(key as UTF-8) modulo the number of
      * queues (stable across versions and JVMs; String.hashCode spreads sequential order numbers over few queues).
@@ -87,7 +101,13 @@ public class LastValueStore {
 
     /** The key's latest state (message text), or null when none is stored (never written, or expired). */
     public String latest(String key) {
-        return jms.browseSelected(queueOf(key), selectorFor(key), (session, browser) -> {
+        String found = latestOn(queueOf(key), key);
+        String legacy = legacyQueue;
+        return found != null || legacy == null ? found : latestOn(legacy, key);
+    }
+
+    private String latestOn(String queue, String key) {
+        return jms.browseSelected(queue, selectorFor(key), (session, browser) -> {
             var messages = browser.getEnumeration();
             String last = null;
             // A last-value queue holds one message per key; while a newer one replaces an older one a browse may
@@ -101,7 +121,12 @@ public class LastValueStore {
 
     /** Whether a state is stored for the key (the browse stops at the first match). */
     public boolean contains(String key) {
-        Boolean found = jms.browseSelected(queueOf(key), selectorFor(key),
+        String legacy = legacyQueue;
+        return containsOn(queueOf(key), key) || (legacy != null && containsOn(legacy, key));
+    }
+
+    private boolean containsOn(String queue, String key) {
+        Boolean found = jms.browseSelected(queue, selectorFor(key),
                 (session, browser) -> browser.getEnumeration().hasMoreElements());
         return Boolean.TRUE.equals(found);
     }
@@ -112,6 +137,10 @@ public class LastValueStore {
         for (String key : keys) {
             byQueue.computeIfAbsent(queueOf(key), q -> new ArrayList<>()).add(key);
         }
+        String legacy = legacyQueue;
+        if (legacy != null) {
+            byQueue.put(legacy, new ArrayList<>(keys));
+        }
         Map<String, String> found = new HashMap<>();
         byQueue.forEach((queue, queueKeys) -> {
             for (int i = 0; i < queueKeys.size(); i += perBrowse) {
@@ -121,7 +150,11 @@ public class LastValueStore {
                     var messages = browser.getEnumeration();
                     while (messages.hasMoreElements()) {
                         TextMessage message = (TextMessage) messages.nextElement();
-                        found.put(message.getStringProperty(keyProperty), message.getText());
+                        if (queue.equals(legacy)) {
+                            found.putIfAbsent(message.getStringProperty(keyProperty), message.getText());
+                        } else {
+                            found.put(message.getStringProperty(keyProperty), message.getText());
+                        }
                     }
                     return null;
                 });
@@ -133,7 +166,12 @@ public class LastValueStore {
     /** States matching a selector (null: all) over every queue of the store, at most max. */
     public List<String> select(String selector, int max) {
         List<String> found = new ArrayList<>();
-        for (String queue : queues) {
+        List<String> all = new ArrayList<>(queues);
+        String legacy = legacyQueue;
+        if (legacy != null) {
+            all.add(legacy);
+        }
+        for (String queue : all) {
             if (found.size() >= max) {
                 break;
             }

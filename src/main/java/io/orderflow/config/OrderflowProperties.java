@@ -1,5 +1,6 @@
 package io.orderflow.config;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,19 +99,25 @@ public class OrderflowProperties {
 
     /**
      * Retention of per-order state on the broker (orderflow.state.*): the payment gate's state, the fulfilment state
-     * and the notify stage's sent markers expire this long after their last change, and the broker then drops them
+     * and the notify stage's sent markers expire after their last change, and the broker then drops them
      * (docs/architecture.md, "State stores"; the order status has its own, orderflow.status.retention). An event for
      * an order whose state expired is handled as the first one of that order, so the retention must be far longer
      * than any sender's retry horizon (Shopify 48 h, Stripe 3 days): a shorter one is refused below 4 days unless
      * allow-short-retention is set (tests).
      */
     public static class State {
-        /** A finished order's state (released or closed by the gate; delivered or cancelled in fulfilment; a sent marker). */
+        /**
+         * How long a finished order's state is kept after its last change (released or closed by the gate, delivered
+         * or cancelled in fulfilment); then the broker drops it. At least 4 days.
+         */
         @NotNull
-        private java.time.Duration retention = java.time.Duration.ofDays(30);
-        /** An unfinished order's state (waiting for payment, in review, not yet delivered): nothing is kept for ever. */
+        private Duration retention = Duration.ofDays(30);
+        /**
+         * How long an unfinished order's state (waiting for payment, in review, not yet delivered) and a notification's
+         * "sent" marker are kept after their last change: nothing is kept for ever. Not below retention.
+         */
         @NotNull
-        private java.time.Duration activeRetention = java.time.Duration.ofDays(90);
+        private Duration activeRetention = Duration.ofDays(90);
         /** Allow a retention under 4 days (tests only: late duplicates within the senders' retry horizon would act again). */
         private boolean allowShortRetention = false;
 

@@ -8,13 +8,15 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.orderflow.broker.BrokerAddresses;
 import io.orderflow.broker.LastValueStore;
+import io.orderflow.broker.LegacyStateMigration;
 import io.orderflow.config.OrderflowProperties;
 import org.springframework.jms.core.JmsTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * The payment gate's memory per order on the last-value queue orderflow.gate.state (a {@link LastValueStore} keyed
- * by the orderKey property; browsed, so the state stays there). {@link #save} writes the new state inside the gate
+ * The payment gate's memory per order on the last-value queues orderflow.gate.state.000 .. .127 (a
+ * {@link LastValueStore} keyed by the orderKey property, an order on the bucket its key hashes to; browsed, so the
+ * state stays there). {@link #save} writes the new state inside the gate
  * consumer's transaction (route step save-gate-state): the state and the event's other effects commit together.
  *
  * <p>Retention (orderflow.state.*): a finished order's state ({@link #finished}: released, or closed as cancelled /
@@ -28,8 +30,10 @@ public class GateStateStore {
     private final ObjectMapper mapper;
     private final OrderflowProperties.State retention;
 
-    public GateStateStore(JmsTemplate jms, ObjectMapper mapper, OrderflowProperties properties) {
-        this.store = new LastValueStore(jms, BrokerAddresses.GATE_STATE, "orderKey");
+    public GateStateStore(JmsTemplate jms, ObjectMapper mapper, OrderflowProperties properties,
+            LegacyStateMigration migration) {
+        this.store = migration.adopt(new LastValueStore(jms, BrokerAddresses.stateQueues(BrokerAddresses.GATE_STATE),
+                "orderKey"), BrokerAddresses.GATE_STATE);
         this.mapper = mapper;
         this.retention = properties.getState();
     }
@@ -69,6 +73,11 @@ public class GateStateStore {
 
     Duration timeToLive(GateState state) {
         return retention.ttl(finished(state));
+    }
+
+    /** The queue the order's state is on. */
+    public String queueOf(String orderKey) {
+        return store.queueOf(orderKey);
     }
 
     /** The state as stored (JSON). */

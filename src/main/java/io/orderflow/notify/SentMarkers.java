@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.orderflow.broker.BrokerAddresses;
 import io.orderflow.broker.LastValueStore;
+import io.orderflow.broker.LegacyStateMigration;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
@@ -18,7 +19,7 @@ import org.springframework.jms.core.JmsTemplate;
 /**
  * The idempotent repository of the notify stage (route notify, EIP idempotentConsumer, eager false): which
  * notifications have been handed to their provider, as "sent" markers on the broker, so it survives restarts with no
- * database. One marker per notification and medium on the last-value queue orderflow.notify.sent, keyed by the
+ * database. One marker per notification and medium on the last-value queues orderflow.notify.sent.000 .. .127, keyed by the
  * {@code notificationKey} property; read by browsing (never consumed).
  *
  * <p>{@link #add} is called when the medium's block completed, i.e. right after SMTP or Twilio accepted the message,
@@ -37,9 +38,11 @@ public class SentMarkers extends ServiceSupport implements IdempotentRepository 
     private final LastValueStore store;
     private final Duration retention;
 
-    public SentMarkers(ConnectionFactory connectionFactory, JmsTemplate jms, Duration retention) {
+    public SentMarkers(ConnectionFactory connectionFactory, JmsTemplate jms, Duration retention,
+            LegacyStateMigration migration) {
         this.connectionFactory = connectionFactory;
-        this.store = new LastValueStore(jms, BrokerAddresses.NOTIFY_SENT, KEY_PROPERTY);
+        this.store = migration.adopt(new LastValueStore(jms, BrokerAddresses.stateQueues(BrokerAddresses.NOTIFY_SENT),
+                KEY_PROPERTY), BrokerAddresses.NOTIFY_SENT);
         this.retention = retention;
     }
 
@@ -60,6 +63,11 @@ public class SentMarkers extends ServiceSupport implements IdempotentRepository 
                     key, e.getMessage());
         }
         return true;
+    }
+
+    /** The queue a notification's marker is on. */
+    public String queueOf(String key) {
+        return store.queueOf(key);
     }
 
     /** Markers are not taken back: a sent message cannot be unsent. */

@@ -9,14 +9,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.orderflow.broker.BrokerAddresses;
 import io.orderflow.broker.LastValueStore;
+import io.orderflow.broker.LegacyStateMigration;
 import io.orderflow.config.OrderflowProperties;
 import org.apache.camel.Exchange;
 import org.springframework.jms.core.JmsTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * An order's fulfilment state on the last-value queue orderflow.fulfilment.state (a {@link LastValueStore} keyed by
- * the orderKey property; browsed, so the state stays there). Written by the fulfilment, tracking and cancellation
+ * An order's fulfilment state on the last-value queues orderflow.fulfilment.state.000 .. .127 (a
+ * {@link LastValueStore} keyed by the orderKey property, an order on the bucket its key hashes to; browsed, so the
+ * state stays there). Written by the fulfilment, tracking and cancellation
  * routes (steps save-requested-fulfilment-state, save-tracked-fulfilment-state, save-cancelled-fulfilment-state:
  * {@link #save}) inside the consumer's transaction: the state and the stage's other outputs commit together.
  *
@@ -35,8 +37,10 @@ public class FulfilmentStateStore {
     private final ObjectMapper mapper;
     private final OrderflowProperties.State retention;
 
-    public FulfilmentStateStore(JmsTemplate jms, ObjectMapper mapper, OrderflowProperties properties) {
-        this.store = new LastValueStore(jms, BrokerAddresses.FULFILMENT_STATE, "orderKey");
+    public FulfilmentStateStore(JmsTemplate jms, ObjectMapper mapper, OrderflowProperties properties,
+            LegacyStateMigration migration) {
+        this.store = migration.adopt(new LastValueStore(jms,
+                BrokerAddresses.stateQueues(BrokerAddresses.FULFILMENT_STATE), "orderKey"), BrokerAddresses.FULFILMENT_STATE);
         this.mapper = mapper;
         this.retention = properties.getState();
     }
@@ -52,6 +56,11 @@ public class FulfilmentStateStore {
         } catch (IOException | ClassCastException e) {
             throw new IllegalStateException("unreadable fulfilment state for " + orderKey, e);
         }
+    }
+
+    /** The queue the order's state is on. */
+    public String queueOf(String orderKey) {
+        return store.queueOf(orderKey);
     }
 
     /** The state as stored (JSON), or null. */

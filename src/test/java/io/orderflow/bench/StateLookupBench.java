@@ -34,6 +34,9 @@ import org.springframework.jms.core.JmsTemplate;
 public final class StateLookupBench {
 
     public static void main(String[] args) throws Exception {
+        // Artemis's audit log (INFO under logback's defaults) would write a line per browse: off, as in the connector.
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
         List<Integer> sizes = List.of(1_000, 10_000, 100_000);
         List<Integer> bucketCounts = List.of(1, 32, 1024);
         int lookups = 300;
