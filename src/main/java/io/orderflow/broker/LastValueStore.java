@@ -17,6 +17,7 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import org.springframework.jms.connection.ConnectionFactoryUtils;
 import org.springframework.jms.core.JmsTemplate;
 
 /**
@@ -197,6 +198,12 @@ public class LastValueStore {
     public void write(String key, String state, Map<String, ?> properties, Duration timeToLive) {
         jms.execute(session -> {
             send(session, key, state, properties, timeToLive);
+            // A session of the template's own (no consumer's transaction on this thread) that is transacted commits
+            // here, as JmsTemplate.send would; the consumer's session commits with the consumer.
+            if (session.getTransacted()
+                    && !ConnectionFactoryUtils.isSessionTransactional(session, jms.getConnectionFactory())) {
+                session.commit();
+            }
             return null;
         }, false);
     }

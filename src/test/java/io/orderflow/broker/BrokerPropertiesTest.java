@@ -82,6 +82,7 @@ class BrokerPropertiesTest {
             assertThat(String.valueOf(e.getDefaultLastValueKey())).as(state)
                     .isEqualTo(String.valueOf(i.getDefaultLastValueKey())).isEqualTo(key);
             assertThat(e.isDefaultNonDestructive()).as(state).isEqualTo(i.isDefaultNonDestructive()).isTrue();
+            assertThat(e.isEnableMetrics()).as(state).isEqualTo(i.isEnableMetrics()).isFalse();
             for (String queue : BrokerAddresses.stateQueues(state)) {
                 var q = embedded.getQueueConfigs().stream().filter(c -> c.getName().toString().equals(queue)).findFirst()
                         .orElseThrow();
