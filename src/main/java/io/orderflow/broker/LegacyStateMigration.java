@@ -55,7 +55,8 @@ public class LegacyStateMigration {
         try {
             if (broker != null && broker.getActiveMQServer() != null) {
                 Queue queue = broker.getActiveMQServer().locateQueue(SimpleString.of(legacyQueue));
-                if (queue == null || queue.getMessageCount() == 0) {
+                // A browse, not the queue's message count (a last-value queue's count can lag a committed send).
+                if (queue == null || !holdsMessages(legacyQueue)) {
                     return store;
                 }
                 int moved = copy(store, legacyQueue);
