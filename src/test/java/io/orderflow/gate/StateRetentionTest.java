@@ -89,6 +89,10 @@ class StateRetentionTest {
     LegacyStateMigration migration;
     @Autowired
     CamelContext camel;
+    @Autowired
+    ConnectionFactory connectionFactory;
+    @Autowired
+    io.orderflow.config.OrderflowProperties properties;
     GateTestSupport gate;
 
     @BeforeEach
@@ -241,6 +245,36 @@ class StateRetentionTest {
         migration.adopt(new LastValueStore(jms, BrokerAddresses.stateQueues(BrokerAddresses.GATE_STATE), "orderKey"),
                 BrokerAddresses.GATE_STATE);
         assertThat(gate.browse(store.queueOf(key), key)).hasSize(1);
+    }
+
+    @Test
+    void withAnExternalBrokerTheOldQueueIsReadForKeysNotInTheirBucketAndNothingIsMoved() throws Exception {
+        String old = "test-shopify:" + IDS.incrementAndGet();
+        String moved = "test-shopify:" + IDS.incrementAndGet();
+        for (String key : List.of(old, moved)) {
+            jms.send(BrokerAddresses.FULFILMENT_STATE, session -> {
+                Message message = session.createTextMessage("{\"orderKey\":\"" + key + "\",\"status\":\"requested\"}");
+                message.setStringProperty("orderKey", key);
+                return message;
+            });
+        }
+        // As with an external broker: no embedded broker in reach, another instance may be running.
+        LegacyStateMigration external = new LegacyStateMigration(connectionFactory,
+                new org.springframework.beans.factory.support.StaticListableBeanFactory().getBeanProvider(EmbeddedActiveMQ.class),
+                properties);
+        LastValueStore store = external.adopt(new LastValueStore(jms,
+                BrokerAddresses.stateQueues(BrokerAddresses.FULFILMENT_STATE), "orderKey"), BrokerAddresses.FULFILMENT_STATE);
+        assertThat(store.legacyQueue()).isEqualTo(BrokerAddresses.FULFILMENT_STATE);
+        assertThat(store.latest(old)).contains("requested");
+        assertThat(store.contains(old)).isTrue();
+        // A newer state in the key's bucket wins over the old queue's.
+        store.write(moved, "{\"orderKey\":\"" + moved + "\",\"status\":\"shipped\"}", java.util.Map.of(), null);
+        assertThat(store.latest(moved)).contains("shipped");
+        assertThat(store.latestOf(List.of(old, moved), 10)).containsOnlyKeys(old, moved)
+                .hasEntrySatisfying(moved, json -> assertThat(json).contains("shipped"));
+        // Nothing was moved or removed from the old queue.
+        assertThat(gate.browse(BrokerAddresses.FULFILMENT_STATE, old)).hasSize(1);
+        assertThat(gate.browse(store.queueOf(old), old)).isEmpty();
     }
 
     private void save(String orderKey, String json) throws Exception {
