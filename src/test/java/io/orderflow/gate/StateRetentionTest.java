@@ -277,6 +277,40 @@ class StateRetentionTest {
         assertThat(gate.browse(store.queueOf(old), old)).isEmpty();
     }
 
+    @Test
+    void aStateWrittenInAConsumersTransactionIsRolledBackWithIt() throws Exception {
+        String key = "test-shopify:" + IDS.incrementAndGet();
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        // A transacted consumer like every stage's: it writes the order's state, then fails.
+        camel.addRoutes(new org.apache.camel.builder.RouteBuilder() {
+            @Override
+            public void configure() {
+                from("jms:queue:orderflow.test.state-rollback?transacted=true").routeId("state-rollback-probe")
+                        .process(exchange -> {
+                            exchange.getMessage().setHeader("orderKey", key);
+                            exchange.setVariable("fulfilmentState", "{\"orderKey\":\"" + key + "\",\"status\":\"requested\"}");
+                            fulfilmentStates.save(exchange);
+                            attempts.incrementAndGet();
+                            throw new IllegalStateException("a later step fails");
+                        });
+            }
+        });
+        try {
+            jms.send("orderflow.test.state-rollback", session -> session.createTextMessage("probe"));
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (attempts.get() < 2 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            // Delivered twice (the first rolled back, redelivered after the back-off): the state was never committed.
+            assertThat(attempts.get()).isGreaterThanOrEqualTo(2);
+            assertThat(fulfilmentStates.json(key)).isNull();
+            assertThat(gate.browse(fulfilmentStates.queueOf(key), key)).isEmpty();
+        } finally {
+            camel.getRouteController().stopRoute("state-rollback-probe");
+            camel.removeRoute("state-rollback-probe");
+        }
+    }
+
     private void save(String orderKey, String json) throws Exception {
         var exchange = new DefaultExchange(camel);
         exchange.getMessage().setHeader("orderKey", orderKey);
