@@ -80,7 +80,9 @@ public final class StateLookupBench {
                     .setDurable(true).setLastValue(true).setLastValueKey("orderKey").setNonDestructive(true));
         }
         EmbeddedActiveMQ broker = new EmbeddedActiveMQ().setConfiguration(config);
+        long startedAt = System.nanoTime();
         broker.start();
+        long startMs = (System.nanoTime() - startedAt) / 1_000_000;
         long heapPerQueue = (usedHeap() - heapBefore) / buckets;
         ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory("vm://0");
         CachingConnectionFactory caching = new CachingConnectionFactory(factory);
@@ -108,8 +110,8 @@ public final class StateLookupBench {
                 System.out.printf("%8d %9d %12.3f %12.3f %12.3f %12.3f%n", buckets, size, hits[0], hits[1], misses[0],
                         misses[1]);
             }
-            System.out.printf("%8d buckets: about %d KB of heap per empty state queue (broker start, measured crudely)%n",
-                    buckets, heapPerQueue / 1024);
+            System.out.printf("%8d buckets: about %d KB of heap per empty state queue (broker start, measured crudely);"
+                    + " first start of the broker with them %d ms%n", buckets, heapPerQueue / 1024, startMs);
         } finally {
             caching.destroy();
             factory.close();
