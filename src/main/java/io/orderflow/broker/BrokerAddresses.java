@@ -112,6 +112,33 @@ public final class BrokerAddresses {
      * orderflow.alerts.email is set.
      */
     public static final String OPS_ALERTS = "orderflow.ops.alerts";
+    /**
+     * The per-order state stores spread over {@link #STATE_BUCKETS} last-value queues each, {@code <store>.000} ..
+     * {@code <store>.127} (a key on the one its CRC-32 picks, LastValueStore), so a lookup browses a 128th of the
+     * orders kept (docs/performance.md, "State lookups"). Their messages expire (orderflow.state.retention) and are
+     * then dropped: no expiry address (docs/architecture.md, "State stores"). The plain name is the single queue of
+     * earlier versions, emptied into the buckets at start (LegacyStateMigration).
+     */
+    public static final List<String> EXPIRING_STATE = List.of(GATE_STATE, FULFILMENT_STATE, NOTIFY_SENT);
+    /** How many queues each per-order state store is spread over. Fixed: a key's bucket must never move. */
+    public static final int STATE_BUCKETS = 128;
+
+    /** The bucket queues of a per-order state store ({@link #EXPIRING_STATE}): {@code <store>.000} .. {@code .127}. */
+    public static List<String> stateQueues(String store) {
+        return java.util.stream.IntStream.range(0, STATE_BUCKETS)
+                .mapToObj(i -> String.format("%s.%03d", store, i)).toList();
+    }
+
+    /** The bucket queue of a key in a per-order state store (CRC-32 of the key modulo {@link #STATE_BUCKETS}). */
+    public static String stateQueueOf(String store, String key) {
+        return String.format("%s.%03d", store, LastValueStore.bucket(key, STATE_BUCKETS));
+    }
+
+    /** Address settings match of a state store's bucket queues (and of its old single queue). */
+    public static String stateMatch(String store) {
+        return store + ".#";
+    }
+
     /** Messages whose time-to-live ran out. */
     public static final String EXPIRED = "orderflow.expired";
 

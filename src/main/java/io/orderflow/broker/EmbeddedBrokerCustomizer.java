@@ -82,6 +82,17 @@ public class EmbeddedBrokerCustomizer implements ArtemisConfigurationCustomizer 
                 .setExpiryAddress(SimpleString.of(""))
                 .setDefaultLastValueKey(SimpleString.of("orderKey")).setDefaultNonDestructive(true));
 
+        // Per-order state (gate, fulfilment, sent markers) expires after orderflow.state.retention and is then dropped
+        // like the order status: an empty expiry address, so nothing on the broker grows with every order ever seen.
+        for (String state : BrokerAddresses.EXPIRING_STATE) {
+            config.addAddressSetting(BrokerAddresses.stateMatch(state), standardSettings(broker)
+                    .setExpiryAddress(SimpleString.of("")).setDefaultLastValueKey(SimpleString.of(stateKey(state)))
+                    .setDefaultNonDestructive(true)
+                    // 128 queues per store would add some 2,000 series to /actuator/prometheus; their depth is in
+                    // GET /admin/queues (one row per store).
+                    .setEnableMetrics(false));
+        }
+
         config.getQueueConfigs().clear();
         for (String queue : BrokerAddresses.ALL) {
             QueueConfiguration queueConfig = QueueConfiguration.of(queue)
@@ -116,6 +127,13 @@ public class EmbeddedBrokerCustomizer implements ArtemisConfigurationCustomizer 
             }
             config.addQueueConfiguration(queueConfig);
         }
+        // Per-order state (gate, fulfilment, sent markers): one message per key on the bucket its key hashes to.
+        for (String state : BrokerAddresses.EXPIRING_STATE) {
+            for (String queue : BrokerAddresses.stateQueues(state)) {
+                config.addQueueConfiguration(QueueConfiguration.of(queue).setAddress(queue).setRoutingType(RoutingType.ANYCAST)
+                        .setDurable(true).setLastValue(true).setLastValueKey(stateKey(state)).setNonDestructive(true));
+            }
+        }
         // Every order's status: one message per order on the queue its key hashes to, browsed, never consumed.
         for (String queue : BrokerAddresses.orderStatusQueues()) {
             config.addQueueConfiguration(QueueConfiguration.of(queue).setAddress(queue).setRoutingType(RoutingType.ANYCAST)
@@ -123,6 +141,11 @@ public class EmbeddedBrokerCustomizer implements ArtemisConfigurationCustomizer 
         }
         LOG.info("Embedded Artemis: persistent, data in {}, max {} delivery attempts, shop intake duplicate-ID cache {} entries",
                 dir, broker.getMaxDeliveryAttempts(), broker.getShopIntakeIdCacheSize());
+    }
+
+    /** The key property of a per-order state store. */
+    static String stateKey(String store) {
+        return store.equals(BrokerAddresses.NOTIFY_SENT) ? "notificationKey" : "orderKey";
     }
 
     private static AddressSettings standardSettings(OrderflowProperties.Broker broker) {

@@ -1,5 +1,6 @@
 package io.orderflow.config;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,6 +71,9 @@ public class OrderflowProperties {
     /** The benchmark's hooks (docs/performance.md); all off by default. */
     @Valid
     private final Bench bench = new Bench();
+    /** How long per-order state is kept on the broker (docs/architecture.md, "State stores"). */
+    @Valid
+    private final State state = new State();
 
     public String getDataDir() { return dataDir; }
     public void setDataDir(String dataDir) { this.dataDir = dataDir; }
@@ -91,6 +95,53 @@ public class OrderflowProperties {
     public Simulator getSimulator() { return simulator; }
     public Bench getBench() { return bench; }
     public Writeback getWriteback() { return writeback; }
+    public State getState() { return state; }
+
+    /**
+     * Retention of per-order state on the broker (orderflow.state.*): the payment gate's state, the fulfilment state
+     * and the notify stage's sent markers expire after their last change, and the broker then drops them
+     * (docs/architecture.md, "State stores"; the order status has its own, orderflow.status.retention). An event for
+     * an order whose state expired is handled as the first one of that order, so the retention must be far longer
+     * than any sender's retry horizon (Shopify 48 h, Stripe 3 days): a shorter one is refused below 4 days unless
+     * allow-short-retention is set (tests).
+     */
+    public static class State {
+        /**
+         * How long a finished order's state is kept after its last change (released or closed by the gate, delivered
+         * or cancelled in fulfilment); then the broker drops it. At least 4 days.
+         */
+        @NotNull
+        private Duration retention = Duration.ofDays(30);
+        /**
+         * How long an unfinished order's state (waiting for payment, in review, not yet delivered) and a notification's
+         * "sent" marker are kept after their last change: nothing is kept for ever. Not below retention.
+         */
+        @NotNull
+        private Duration activeRetention = Duration.ofDays(90);
+        /** Allow a retention under 4 days (tests only: late duplicates within the senders' retry horizon would act again). */
+        private boolean allowShortRetention = false;
+
+        @jakarta.validation.constraints.AssertTrue(message = "retention and active-retention must be positive, at least 4 days"
+                + " (longer than Stripe's 3 days of retries) unless allow-short-retention is set, and active-retention"
+                + " not below retention")
+        boolean isRetentionSafe() {
+            java.time.Duration floor = allowShortRetention ? java.time.Duration.ofMillis(1) : java.time.Duration.ofDays(4);
+            return retention != null && activeRetention != null && retention.compareTo(floor) >= 0
+                    && activeRetention.compareTo(retention) >= 0;
+        }
+
+        public java.time.Duration getRetention() { return retention; }
+        public void setRetention(java.time.Duration retention) { this.retention = retention; }
+        public java.time.Duration getActiveRetention() { return activeRetention; }
+        public void setActiveRetention(java.time.Duration activeRetention) { this.activeRetention = activeRetention; }
+        public boolean isAllowShortRetention() { return allowShortRetention; }
+        public void setAllowShortRetention(boolean allowShortRetention) { this.allowShortRetention = allowShortRetention; }
+
+        /** The time-to-live of a state: retention when finished, else active-retention. */
+        public java.time.Duration ttl(boolean finished) {
+            return finished ? retention : activeRetention;
+        }
+    }
 
     /** Which systems get each shipped package (orderflow.writeback.*; route writeback, docs/writeback.md). */
     public static class Writeback {

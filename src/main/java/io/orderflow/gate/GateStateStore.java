@@ -1,27 +1,41 @@
 package io.orderflow.gate;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.orderflow.broker.BrokerAddresses;
-import jakarta.jms.TextMessage;
+import io.orderflow.broker.LastValueStore;
+import io.orderflow.broker.LegacyStateMigration;
+import io.orderflow.config.OrderflowProperties;
 import org.springframework.jms.core.JmsTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads an order's gate state from the last-value queue orderflow.gate.state (browsing, so the state stays there).
- * Writing is a plain send of {@link #toJson} to that queue with the orderKey property, done by the gate route (step
- * save-gate-state) inside the consumer's transaction: the new state and the event's other effects commit together.
+ * The payment gate's memory per order on the last-value queues orderflow.gate.state.000 .. .127 (a
+ * {@link LastValueStore} keyed by the orderKey property, an order on the bucket its key hashes to; browsed, so the
+ * state stays there). {@link #save} writes the new state inside the gate
+ * consumer's transaction (route step save-gate-state): the state and the event's other effects commit together.
+ *
+ * <p>Retention (orderflow.state.*): a finished order's state ({@link #finished}: released, or closed as cancelled /
+ * cancelled-unpaid) expires orderflow.state.retention after its last change, any other one after active-retention;
+ * the broker then drops it. What a late event for an expired order does: docs/payment-gate.md, "State retention".
  */
 @Component("gateStateStore")
 public class GateStateStore {
 
-    private final JmsTemplate jms;
+    private final LastValueStore store;
     private final ObjectMapper mapper;
+    private final OrderflowProperties.State retention;
 
-    public GateStateStore(JmsTemplate jms, ObjectMapper mapper) {
-        this.jms = jms;
+    public GateStateStore(JmsTemplate jms, ObjectMapper mapper, OrderflowProperties properties,
+            LegacyStateMigration migration) {
+        this.store = migration.adopt(new LastValueStore(jms, BrokerAddresses.stateQueues(BrokerAddresses.GATE_STATE),
+                "orderKey"), BrokerAddresses.GATE_STATE);
         this.mapper = mapper;
+        this.retention = properties.getState();
     }
 
     public GateState load(String orderKey) {
@@ -36,20 +50,37 @@ public class GateStateStore {
         }
     }
 
-    /** The state of an order as stored (JSON), or null if the gate has not seen it. */
+    /** The state of an order as stored (JSON), or null if the gate has not seen it (or its state expired). */
     public String json(String orderKey) {
-        String selector = "orderKey = '" + orderKey.replace("'", "''") + "'";
-        return jms.browseSelected(BrokerAddresses.GATE_STATE, selector, (session, browser) -> {
-            var messages = browser.getEnumeration();
-            String last = null;
-            while (messages.hasMoreElements()) {
-                last = ((TextMessage) messages.nextElement()).getText();
-            }
-            return last;
-        });
+        return store.latest(orderKey);
     }
 
-    /** The state as stored (JSON); the route sends it to orderflow.gate.state. */
+    /**
+     * Writes the order's new state in the caller's transaction (the gate consumer's session), with the event that
+     * changed it (properties orderflowEventKind, orderflowDeliveryId) and its time-to-live.
+     */
+    public void save(GateState state, String eventKind, String deliveryId) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("orderflowEventKind", eventKind);
+        properties.put("orderflowDeliveryId", deliveryId);
+        store.write(state.orderKey, toJson(state), properties, timeToLive(state));
+    }
+
+    /** Released (the gate's work is done but for late cancellations and refunds) or closed (never to be released). */
+    public static boolean finished(GateState state) {
+        return state.released || state.closed != null;
+    }
+
+    Duration timeToLive(GateState state) {
+        return retention.ttl(finished(state));
+    }
+
+    /** The queue the order's state is on. */
+    public String queueOf(String orderKey) {
+        return store.queueOf(orderKey);
+    }
+
+    /** The state as stored (JSON). */
     public String toJson(GateState state) {
         try {
             return mapper.writeValueAsString(state);

@@ -25,7 +25,7 @@ import org.springframework.stereotype.Component;
  * <li>{@link #decide}: variable {@code decision} ({@link GateDecision});</li>
  * <li>for each message the decision holds, a {@code ...Message} method that puts it in the exchange's message (body,
  * headers, broker duplicate ID derived from the delivery id), and the route sends it;</li>
- * <li>{@link #stateMessage}: the new state, sent to orderflow.gate.state;</li>
+ * <li>{@link #saveState}: the new state, written to orderflow.gate.state in the same transaction;</li>
  * <li>{@link #reviewMessage} last, when the decision is a review: the route throws, and route configuration
  * stage-errors parks the original event on orderflow.review with the reason (the state and everything sent before
  * commit with it).</li>
@@ -164,11 +164,17 @@ public class PaymentGate {
         exchange.getMessage().setHeader("JMSXGroupID", decision(exchange).state().orderKey);
     }
 
-    /** The new state for orderflow.gate.state (a last-value queue keyed by the orderKey property). */
-    public void stateMessage(Exchange exchange) {
+    /**
+     * The new state on orderflow.gate.state (GateStateStore: last-value queue keyed by orderKey, with its retention),
+     * written in this consumer's transaction. The exchange's message becomes the state (as before the store wrote
+     * it: no duplicate id or schedule left over from an earlier output for the review step that may follow).
+     */
+    public void saveState(Exchange exchange) {
         GateEvent event = exchange.getVariable("gateEvent", GateEvent.class);
+        GateState state = decision(exchange).state();
+        store.save(state, event.kind().header, event.deliveryId());
         Message out = exchange.getMessage();
-        out.setBody(store.toJson(decision(exchange).state()));
+        out.setBody(store.toJson(state));
         out.removeHeader("_AMQ_DUPL_ID");
         out.removeHeader("_AMQ_SCHED_DELIVERY");
         out.setHeader("orderflowEventKind", event.kind().header);

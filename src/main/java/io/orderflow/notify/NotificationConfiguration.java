@@ -73,8 +73,11 @@ public class NotificationConfiguration {
     }
 
     @Bean
-    SentMarkers notificationsSent(ConnectionFactory connectionFactory, JmsTemplate jms) {
-        return new SentMarkers(connectionFactory, jms);
+    SentMarkers notificationsSent(ConnectionFactory connectionFactory, JmsTemplate jms, OrderflowProperties properties,
+            io.orderflow.broker.LegacyStateMigration migration) {
+        // Kept for active-retention, longer than the gate's state of a released order (retention): an order released
+        // again after its gate state expired gets no second confirmation while its marker lasts (docs/payment-gate.md).
+        return new SentMarkers(connectionFactory, jms, properties.getState().getActiveRetention(), migration);
     }
 
     @Bean

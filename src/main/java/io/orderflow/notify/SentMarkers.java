@@ -1,13 +1,15 @@
 package io.orderflow.notify;
 
+import java.time.Duration;
+import java.util.Map;
+
 import io.orderflow.broker.BrokerAddresses;
+import io.orderflow.broker.LastValueStore;
+import io.orderflow.broker.LegacyStateMigration;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
-import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
-import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
-import jakarta.jms.TextMessage;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -17,7 +19,7 @@ import org.springframework.jms.core.JmsTemplate;
 /**
  * The idempotent repository of the notify stage (route notify, EIP idempotentConsumer, eager false): which
  * notifications have been handed to their provider, as "sent" markers on the broker, so it survives restarts with no
- * database. One marker per notification and medium on the last-value queue orderflow.notify.sent, keyed by the
+ * database. One marker per notification and medium on the last-value queues orderflow.notify.sent.000 .. .127, keyed by the
  * {@code notificationKey} property; read by browsing (never consumed).
  *
  * <p>{@link #add} is called when the medium's block completed, i.e. right after SMTP or Twilio accepted the message,
@@ -33,19 +35,20 @@ public class SentMarkers extends ServiceSupport implements IdempotentRepository 
     public static final String KEY_PROPERTY = "notificationKey";
 
     private final ConnectionFactory connectionFactory;
-    private final JmsTemplate jms;
+    private final LastValueStore store;
+    private final Duration retention;
 
-    public SentMarkers(ConnectionFactory connectionFactory, JmsTemplate jms) {
+    public SentMarkers(ConnectionFactory connectionFactory, JmsTemplate jms, Duration retention,
+            LegacyStateMigration migration) {
         this.connectionFactory = connectionFactory;
-        this.jms = jms;
+        this.store = migration.adopt(new LastValueStore(jms, BrokerAddresses.stateQueues(BrokerAddresses.NOTIFY_SENT),
+                KEY_PROPERTY), BrokerAddresses.NOTIFY_SENT);
+        this.retention = retention;
     }
 
     @Override
     public boolean contains(String key) {
-        String selector = KEY_PROPERTY + " = '" + key.replace("'", "''") + "'";
-        Boolean found = jms.browseSelected(BrokerAddresses.NOTIFY_SENT, selector,
-                (session, browser) -> browser.getEnumeration().hasMoreElements());
-        return Boolean.TRUE.equals(found);
+        return store.contains(key);
     }
 
     /** Records the key as sent, committed at once (own session). Always true: the caller checked contains first. */
@@ -53,19 +56,18 @@ public class SentMarkers extends ServiceSupport implements IdempotentRepository 
     public boolean add(String key) {
         try (Connection connection = connectionFactory.createConnection();
              Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
-            MessageProducer producer = session.createProducer(session.createQueue(BrokerAddresses.NOTIFY_SENT));
-            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-            TextMessage marker = session.createTextMessage(key);
-            marker.setStringProperty(KEY_PROPERTY, key);
-            marker.setLongProperty("sentAt", System.currentTimeMillis());
-            producer.send(marker);
-            producer.close();
+            store.send(session, key, key, Map.of("sentAt", System.currentTimeMillis()), retention);
         } catch (JMSException e) {
             // The provider has the message already; failing here would roll back and send it again.
             LOG.error("Notification {} was sent but its marker could not be written (a redelivery would send it again): {}",
                     key, e.getMessage());
         }
         return true;
+    }
+
+    /** The queue a notification's marker is on. */
+    public String queueOf(String key) {
+        return store.queueOf(key);
     }
 
     /** Markers are not taken back: a sent message cannot be unsent. */

@@ -4,10 +4,15 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.orderflow.broker.BrokerAddresses;
-import jakarta.jms.TextMessage;
+import io.orderflow.broker.LastValueStore;
+import org.apache.camel.Exchange;
 import org.springframework.jms.core.JmsTemplate;
 import org.springframework.stereotype.Component;
 
@@ -15,7 +20,8 @@ import org.springframework.stereotype.Component;
  * Every order's status on the broker, written only by the order-status route inside its transaction: one message per
  * order on one of {@value BrokerAddresses#ORDER_STATUS_BUCKETS} last-value queues {@code orderflow.order.status.NN},
  * the one its orderKey hashes to ({@link #queueOf}), keyed by the orderKey property (property orderStage = the current
- * stage), non-destructive (browsed, never consumed), expiring after the status retention.
+ * stage), non-destructive (browsed, never consumed), expiring after the status retention: a {@link LastValueStore}
+ * over 32 queues.
  *
  * <p>What a lookup costs: Artemis has no get-by-key on a last-value queue; a browse with a selector evaluates it
  * against every message of the queue (about 1 microsecond each, measured). Spread over 32 queues, a lookup reads one
@@ -31,11 +37,11 @@ public class OrderStatusStore {
     /** When the current stage began (epoch ms), for the stuck-order check's selector. */
     public static final String SINCE_PROPERTY = "orderStageSinceMs";
 
-    private final JmsTemplate jms;
+    private final LastValueStore store;
     private final ObjectMapper mapper;
 
     public OrderStatusStore(JmsTemplate jms, ObjectMapper mapper) {
-        this.jms = jms;
+        this.store = new LastValueStore(jms, BrokerAddresses.orderStatusQueues(), "orderKey");
         this.mapper = mapper;
     }
 
@@ -44,22 +50,28 @@ public class OrderStatusStore {
      * (stable across versions and JVMs; String.hashCode spreads sequential order numbers over few queues).
      */
     public static String queueOf(String orderKey) {
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        crc.update(orderKey.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        return String.format("%s.%02d", BrokerAddresses.ORDER_STATUS, crc.getValue() % BrokerAddresses.ORDER_STATUS_BUCKETS);
+        return String.format("%s.%02d", BrokerAddresses.ORDER_STATUS,
+                LastValueStore.bucket(orderKey, BrokerAddresses.ORDER_STATUS_BUCKETS));
     }
 
     /** The order's status as stored, or null. */
     public ObjectNode load(String orderKey) {
-        String json = jms.browseSelected(queueOf(orderKey), "orderKey = " + literal(orderKey), (session, browser) -> {
-            var messages = browser.getEnumeration();
-            String last = null;
-            while (messages.hasMoreElements()) {
-                last = ((TextMessage) messages.nextElement()).getText();
-            }
-            return last;
-        });
+        String json = store.latest(orderKey);
         return json == null ? null : read(json);
+    }
+
+    /**
+     * Route step save-order-status: writes the message body (the status OrderStatusStage.fold left) as the order's
+     * status, with its stage properties, in the consumer's transaction, expiring after variable statusTtlMs.
+     */
+    public void save(Exchange exchange) {
+        org.apache.camel.Message in = exchange.getMessage();
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put(STAGE_PROPERTY, in.getHeader(STAGE_PROPERTY, String.class));
+        properties.put(SINCE_PROPERTY, in.getHeader(SINCE_PROPERTY, Long.class));
+        Long ttl = exchange.getVariable("statusTtlMs", Long.class);
+        store.write(in.getHeader("orderKey", String.class), in.getBody(String.class), properties,
+                ttl == null ? null : Duration.ofMillis(ttl));
     }
 
     /** Orders whose current stage is the one given (null: every order), at most max. */
@@ -73,22 +85,8 @@ public class OrderStatusStore {
     }
 
     private List<ObjectNode> select(String selector, int max) {
-        List<String> found = new ArrayList<>();
-        for (String queue : BrokerAddresses.orderStatusQueues()) {
-            if (found.size() >= max) {
-                break;
-            }
-            found.addAll(jms.browseSelected(queue, selector, (session, browser) -> {
-                var messages = browser.getEnumeration();
-                List<String> texts = new ArrayList<>();
-                while (messages.hasMoreElements() && found.size() + texts.size() < max) {
-                    texts.add(((TextMessage) messages.nextElement()).getText());
-                }
-                return texts;
-            }));
-        }
         List<ObjectNode> statuses = new ArrayList<>();
-        for (String json : found) {
+        for (String json : store.select(selector, max)) {
             statuses.add(read(json));
         }
         return statuses;
@@ -103,6 +101,6 @@ public class OrderStatusStore {
     }
 
     static String literal(String value) {
-        return "'" + value.replace("'", "''") + "'";
+        return LastValueStore.literal(value);
     }
 }

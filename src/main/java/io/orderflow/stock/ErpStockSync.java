@@ -76,9 +76,7 @@ public class ErpStockSync {
                     send(session, BrokerAddresses.STOCK_LEVELS, message);
                 }
                 if (changes.watermark() != null) {
-                    TextMessage message = session.createTextMessage(mark.toString());
-                    message.setStringProperty(StockStateStore.KEY, StockStateStore.watermarkKey(source));
-                    send(session, BrokerAddresses.STOCK_STATE, message);
+                    store.send(session, StockStateStore.watermarkKey(source), mark.toString());
                 }
                 session.commit();
             } catch (Exception e) {

@@ -1,16 +1,16 @@
 package io.orderflow.stock;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.orderflow.broker.BrokerAddresses;
-import jakarta.jms.TextMessage;
+import io.orderflow.broker.LastValueStore;
+import jakarta.jms.JMSException;
+import jakarta.jms.Session;
 import org.springframework.jms.core.JmsTemplate;
 import org.springframework.stereotype.Component;
 
@@ -22,7 +22,8 @@ import org.springframework.stereotype.Component;
  * {@code {"channel","sku","quantity","readAt"}};</li>
  * <li>{@code watermark:<source>}: where the periodic sync's next run starts, {@code {"source","watermark","readAt"}}.</li>
  * </ul>
- * Writing is a plain send to that queue with the stockKey property, inside the writer's transaction.
+ * A {@link LastValueStore}; writing ({@link #save}, {@link #send}) joins the writer's transaction. Entries do not
+ * expire: there is one per shop and SKU (and one watermark per source), so they do not grow with the orders.
  */
 @Component("stockStateStore")
 public class StockStateStore {
@@ -30,11 +31,11 @@ public class StockStateStore {
     static final String KEY = "stockKey";
     private static final int KEYS_PER_BROWSE = 100;
 
-    private final JmsTemplate jms;
+    private final LastValueStore store;
     private final ObjectMapper mapper;
 
     public StockStateStore(JmsTemplate jms, ObjectMapper mapper) {
-        this.jms = jms;
+        this.store = new LastValueStore(jms, BrokerAddresses.STOCK_STATE, KEY);
         this.mapper = mapper;
     }
 
@@ -49,24 +50,24 @@ public class StockStateStore {
     /** The stored entries for these keys (absent keys are missing from the map). */
     public Map<String, JsonNode> read(Collection<String> keys) {
         Map<String, JsonNode> found = new HashMap<>();
-        List<String> all = new ArrayList<>(keys);
-        for (int i = 0; i < all.size(); i += KEYS_PER_BROWSE) {
-            String selector = KEY + " IN (" + all.subList(i, Math.min(all.size(), i + KEYS_PER_BROWSE)).stream()
-                    .map(k -> "'" + k.replace("'", "''") + "'").collect(Collectors.joining(",")) + ")";
-            jms.browseSelected(BrokerAddresses.STOCK_STATE, selector, (session, browser) -> {
-                var messages = browser.getEnumeration();
-                while (messages.hasMoreElements()) {
-                    TextMessage message = (TextMessage) messages.nextElement();
-                    try {
-                        found.put(message.getStringProperty(KEY), mapper.readTree(message.getText()));
-                    } catch (java.io.IOException e) {
-                        throw new IllegalStateException("unreadable stock state " + message.getStringProperty(KEY), e);
-                    }
-                }
-                return null;
-            });
-        }
+        store.latestOf(keys, KEYS_PER_BROWSE).forEach((key, json) -> {
+            try {
+                found.put(key, mapper.readTree(json));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("unreadable stock state " + key, e);
+            }
+        });
         return found;
+    }
+
+    /** Route step to-stock-state (a split element {@code {stockKey, json}}): written in the consumer's transaction. */
+    public void save(Map<String, String> entry) {
+        store.write(entry.get("stockKey"), entry.get("json"), Map.of(), null);
+    }
+
+    /** Writes an entry on the caller's session (committed with it). */
+    public void send(Session session, String key, String json) throws JMSException {
+        store.send(session, key, json, Map.of(), null);
     }
 
     public JsonNode read(String key) {

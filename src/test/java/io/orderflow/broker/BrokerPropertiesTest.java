@@ -66,6 +66,31 @@ class BrokerPropertiesTest {
             assertThat(String.valueOf(q.getLastValueKey())).as(queue).isEqualTo("orderKey");
             assertThat(q.isNonDestructive()).as(queue).isTrue();
         }
+        // Per-order state with a retention: discarded on expiry (empty expiry address) on both brokers, dead letters as usual.
+        for (String state : BrokerAddresses.EXPIRING_STATE) {
+            String match = BrokerAddresses.stateMatch(state);
+            AddressSettings e = external.getAddressSettings().get(match);
+            assertThat(e).as("address setting " + match).isNotNull();
+            e = e.mergeCopy(external.getAddressSettings().get("#"));
+            AddressSettings i = embedded.getAddressSettings().get(match);
+            assertThat(String.valueOf(e.getExpiryAddress())).as(state).isEqualTo(String.valueOf(i.getExpiryAddress())).isEmpty();
+            assertThat(String.valueOf(e.getDeadLetterAddress())).as(state).isEqualTo(String.valueOf(i.getDeadLetterAddress()))
+                    .isEqualTo(BrokerAddresses.DEAD_LETTER);
+            assertThat(e.getMaxDeliveryAttempts()).as(state).isEqualTo(i.getMaxDeliveryAttempts());
+            assertThat(e.isAutoDeleteQueues()).as(state).isEqualTo(i.isAutoDeleteQueues()).isFalse();
+            String key = state.equals(BrokerAddresses.NOTIFY_SENT) ? "notificationKey" : "orderKey";
+            assertThat(String.valueOf(e.getDefaultLastValueKey())).as(state)
+                    .isEqualTo(String.valueOf(i.getDefaultLastValueKey())).isEqualTo(key);
+            assertThat(e.isDefaultNonDestructive()).as(state).isEqualTo(i.isDefaultNonDestructive()).isTrue();
+            assertThat(e.isEnableMetrics()).as(state).isEqualTo(i.isEnableMetrics()).isFalse();
+            for (String queue : BrokerAddresses.stateQueues(state)) {
+                var q = embedded.getQueueConfigs().stream().filter(c -> c.getName().toString().equals(queue)).findFirst()
+                        .orElseThrow();
+                assertThat(q.isLastValue()).as(queue).isTrue();
+                assertThat(String.valueOf(q.getLastValueKey())).as(queue).isEqualTo(key);
+                assertThat(q.isNonDestructive()).as(queue).isTrue();
+            }
+        }
         assertThat(external.getAddressConfigurations()).extracting(a -> a.getName())
                 .containsExactlyInAnyOrderElementsOf(BrokerAddresses.ALL);
         // Every address names its routing type: without it the real broker deploys the address "supporting []" and

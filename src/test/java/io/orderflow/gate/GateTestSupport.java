@@ -117,9 +117,14 @@ class GateTestSupport {
     }
 
     int postShopify(JsonNode order, String topic) {
+        return postShopify(order, topic, UUID.randomUUID().toString());
+    }
+
+    /** One delivery with the webhook id given (X-Shopify-Webhook-Id): posting it again is Shopify's retry of it. */
+    int postShopify(JsonNode order, String topic, String webhookId) {
         byte[] body = bytes(order);
         return post(port, "/webhooks/shop/test-shopify", body,
-                shopifyHeaders(topic, UUID.randomUUID().toString(), hmacBase64("shpss_test_client_secret", body))).statusCode();
+                shopifyHeaders(topic, webhookId, hmacBase64("shpss_test_client_secret", body))).statusCode();
     }
 
     int postWoo(JsonNode order, String topic) {

@@ -390,7 +390,7 @@ class NotifyStageTest {
     }
 
     long markers(String key) {
-        return jms.browseSelected("orderflow.notify.sent", "notificationKey = '" + key + "'", (session, browser) -> {
+        return jms.browseSelected(io.orderflow.broker.BrokerAddresses.stateQueueOf("orderflow.notify.sent", key), "notificationKey = '" + key + "'", (session, browser) -> {
             long n = 0;
             for (var e = browser.getEnumeration(); e.hasMoreElements(); e.nextElement()) {
                 n++;

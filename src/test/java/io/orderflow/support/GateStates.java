@@ -6,14 +6,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.jms.TextMessage;
 import org.springframework.jms.core.JmsTemplate;
 
-/** Reads the payment gate's state of an order off the broker (last-value queue orderflow.gate.state), by browsing. */
+/**
+ * Reads the payment gate's state of an order off the broker (the last-value queue orderflow.gate.state.NNN its key
+ * hashes to), by browsing.
+ */
 public final class GateStates {
 
     private GateStates() {
     }
 
     public static JsonNode state(JmsTemplate jms, String orderKey) {
-        String text = jms.browseSelected("orderflow.gate.state", "orderKey = '" + orderKey + "'", (session, browser) -> {
+        String text = jms.browseSelected(
+                io.orderflow.broker.BrokerAddresses.stateQueueOf(io.orderflow.broker.BrokerAddresses.GATE_STATE, orderKey),
+                "orderKey = '" + orderKey + "'", (session, browser) -> {
             var messages = browser.getEnumeration();
             return messages.hasMoreElements() ? ((TextMessage) messages.nextElement()).getText() : null;
         });

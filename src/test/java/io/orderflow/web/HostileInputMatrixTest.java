@@ -367,7 +367,8 @@ class HostileInputMatrixTest {
         byte[] setup = SETUP.get(row.name());
         if (setup != null) {
             assertThat(send("POST", SHOPIFY, setup, signed(setup)).statusCode()).as(row.name() + ": its order").isEqualTo(200);
-            Queues.await(jms, "orderflow.gate.state", row.orderKey());
+            Queues.await(jms, io.orderflow.broker.BrokerAddresses.stateQueueOf("orderflow.gate.state", row.orderKey()),
+                    row.orderKey());
             shopBefore = broker.added("orderflow.intake.shop");
         }
         Map<String, String> headers = new LinkedHashMap<>(row.headers());
