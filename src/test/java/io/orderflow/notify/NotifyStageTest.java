@@ -323,7 +323,8 @@ class NotifyStageTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> markers("delivered:test-shopify:9120:PKG-9120-1:email") == 1);
 
         // the window: the marker never made it (a crash right after SMTP accepted); the request comes again
-        var sent = embedded.getActiveMQServer().locateQueue(org.apache.activemq.artemis.api.core.SimpleString.of("orderflow.notify.sent"));
+        var sent = embedded.getActiveMQServer().locateQueue(org.apache.activemq.artemis.api.core.SimpleString.of(
+                io.orderflow.broker.BrokerAddresses.stateQueueOf("orderflow.notify.sent", "delivered:test-shopify:9120:PKG-9120-1:email")));
         assertThat(sent.deleteMatchingReferences(org.apache.activemq.artemis.core.filter.impl.FilterImpl.createFilter(
                 "notificationKey = 'delivered:test-shopify:9120:PKG-9120-1:email'"))).isEqualTo(1);
         assertThat(markers("delivered:test-shopify:9120:PKG-9120-1:email")).isZero();

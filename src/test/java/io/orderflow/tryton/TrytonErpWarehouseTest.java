@@ -172,7 +172,7 @@ class TrytonErpWarehouseTest {
         JsonNode after = tryton.sales("test-shopify-" + id).get(0);
         assertThat(after.get("shipments")).hasSize(1);
         assertThat(state(shipmentId).get("reference").asText()).isEqualTo(tracking);
-        List<TextMessage> events = Queues.browse(jms, "orderflow.fulfilment.state", orderKey);
+        List<TextMessage> events = Queues.browse(jms, io.orderflow.broker.BrokerAddresses.stateQueueOf("orderflow.fulfilment.state", orderKey), orderKey);
         assertThat(events).hasSize(1);
         JsonNode fulfilmentState = JSON.readTree(events.get(0).getText());
         assertThat(fulfilmentState.get("status").asText()).isEqualTo("shipped");
@@ -277,7 +277,7 @@ class TrytonErpWarehouseTest {
                 .at("/variables/fulfillment/lineItemsByFulfillmentOrder/0/fulfillmentOrderLineItems/0/quantity").asInt()).isEqualTo(1);
         assertThat(JSON.readTree(creates.get(1).getBodyAsString())
                 .at("/variables/fulfillment/lineItemsByFulfillmentOrder/0/fulfillmentOrderLineItems/0/quantity").asInt()).isEqualTo(2);
-        JsonNode fulfilmentState = JSON.readTree(Queues.browse(jms, "orderflow.fulfilment.state", orderKey).get(0).getText());
+        JsonNode fulfilmentState = JSON.readTree(Queues.browse(jms, io.orderflow.broker.BrokerAddresses.stateQueueOf("orderflow.fulfilment.state", orderKey), orderKey).get(0).getText());
         assertThat(fulfilmentState.get("status").asText()).isEqualTo("shipped");
         assertThat(fulfilmentState.get("packages").findValuesAsText("trackingNumber")).containsExactly(first, second);
         assertThat(tryton.sales("test-shopify-" + id).get(0).get("shipments")).hasSize(2);

@@ -56,6 +56,10 @@ import org.springframework.test.context.DynamicPropertySource;
 @CamelSpringBootTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"orderflow.data-dir=target/test-data/wms-shipstation-${random.uuid}", "spring.artemis.embedded.server-id=62",
+                // One fulfilment consumer, so the calls are strictly one after another and the pause after a 429 is
+                // measured from the refused call itself (with several consumers a call already on its way when the 429
+                // came back is answered 429 as well and waits its turn: docs/fulfilment.md).
+                "orderflow.wms.concurrent-consumers=1",
                 "orderflow.wms.kind=shipstation", "orderflow.writeback.shop=false", "orderflow.writeback.erp=false", "orderflow.wms.id=shipstation",
                 "orderflow.wms.shipstation.api-key=ss-key", "orderflow.wms.shipstation.api-secret=ss-secret",
                 "orderflow.wms.webhook-secrets[0]=ss-url-secret", "orderflow.wms.timeout=5s",
