@@ -38,6 +38,16 @@ public class ShopApi {
      * {@code channel} and {@code channelType} (the platform, which picks the mapping).
      */
     public void fetchOrder(Exchange exchange) throws IOException, InterruptedException {
+        if (!hasApi(exchange)) {
+            // A channel without api.base-url cannot be asked: the order is "not known yet" and the gate waits for its
+            // webhook (a payment that overtook its order, e.g. redelivered first after a restart), re-checking until
+            // the unpaid deadline, as when the shop itself does not know the order yet (docs/payment-gate.md).
+            Channel settings = properties.getChannels().get(channelIdOf(exchange));
+            exchange.setVariable("channel", channelIdOf(exchange));
+            exchange.setVariable("channelType", platforms.forType(settings.getType()).name());
+            exchange.getMessage().setBody("");
+            return;
+        }
         ShopChannel channel = channelOf(exchange);
         ShopPlatform platform = platforms.forType(channel.settings().getType());
         exchange.setVariable("channel", channel.id());
@@ -73,9 +83,19 @@ public class ShopApi {
         }
     }
 
-    private ShopChannel channelOf(Exchange exchange) {
+    /** Whether the order's channel is configured with a shop API (a missing channel is refused by channelOf). */
+    private boolean hasApi(Exchange exchange) {
+        Channel channel = properties.getChannels().get(channelIdOf(exchange));
+        return channel == null || (channel.getApi().getBaseUrl() != null && !channel.getApi().getBaseUrl().isBlank());
+    }
+
+    private static String channelIdOf(Exchange exchange) {
         String orderKey = exchange.getMessage().getHeader("orderKey", String.class);
-        String channelId = orderKey.substring(0, orderKey.indexOf(':'));
+        return orderKey.substring(0, orderKey.indexOf(':'));
+    }
+
+    private ShopChannel channelOf(Exchange exchange) {
+        String channelId = channelIdOf(exchange);
         Channel channel = properties.getChannels().get(channelId);
         if (channel == null) {
             throw new UnprocessableEventException("no channel " + channelId + " is configured");

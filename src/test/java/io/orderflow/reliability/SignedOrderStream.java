@@ -85,8 +85,8 @@ final class SignedOrderStream {
     /**
      * Sends until answered 2xx, as a shop retries; bounded (5 min). {@code port} is asked before every attempt: one
      * connector, or the next of several behind a load balancer. A Stripe payment waits until the gate knows its order
-     * ({@code GET /admin/orders/{key}} 200): a payment that overtakes its order makes the gate fetch the order from
-     * the shop's API, which these suites do not simulate (docs/reliability.md, "Crash suite").
+     * ({@code GET /admin/orders/{key}} 200), to keep most payments behind their orders; one that still overtakes its
+     * order waits in the gate for the order's webhook (these suites' channel has no shop API; docs/reliability.md).
      */
     void deliver(Delivery delivery, IntSupplier port, String adminPassword, AtomicInteger resent)
             throws InterruptedException {
