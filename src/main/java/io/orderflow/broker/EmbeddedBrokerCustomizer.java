@@ -157,6 +157,9 @@ public class EmbeddedBrokerCustomizer implements ArtemisConfigurationCustomizer 
                 .setMaxRedeliveryDelay(broker.getMaxRedeliveryDelayMs())
                 .setMaxDeliveryAttempts(broker.getMaxDeliveryAttempts())
                 .setAutoDeleteQueues(false)
-                .setAutoDeleteAddresses(false);
+                .setAutoDeleteAddresses(false)
+                // Message groups (orderKey) in a fixed number of buckets: the broker's memory for groups stays fixed.
+                // No rebalancing: with pause-dispatch it stalled a queue in MessageGroupBucketsTest (Artemis 2.40).
+                .setDefaultGroupBuckets(broker.getGroupBuckets());
     }
 }

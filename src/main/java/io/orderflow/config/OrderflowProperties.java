@@ -223,6 +223,16 @@ public class OrderflowProperties {
         /** Duplicate-ID cache of every other address (stage outputs), in entries. */
         @Positive
         private int defaultIdCacheSize = 20_000;
+        /**
+         * Message groups per queue: an order's group (its orderKey) is hashed into one of this many buckets, and the
+         * broker remembers which consumer holds each bucket, not each order, so its memory stays the same however
+         * many orders went through (without buckets: one entry per order and queue until the consumer closes). A
+         * bucket stays with its consumer until that closes: an instance that joins takes only buckets not bound yet
+         * (restart the others, one at a time, to spread them again; docs/operations.md). -1: no buckets (Artemis's
+         * unbounded default).
+         */
+        @Min(-1)
+        private int groupBuckets = 1024;
 
         /** Redelivery back-off grows from redelivery-delay-ms up to max-redelivery-delay-ms, never down. */
         @jakarta.validation.constraints.AssertTrue(message = "max-redelivery-delay-ms must not be below redelivery-delay-ms")
@@ -242,6 +252,8 @@ public class OrderflowProperties {
         public int getPaymentIntakeIdCacheSize() { return paymentIntakeIdCacheSize; }
         public void setPaymentIntakeIdCacheSize(int v) { this.paymentIntakeIdCacheSize = v; }
         public void setDefaultIdCacheSize(int v) { this.defaultIdCacheSize = v; }
+        public int getGroupBuckets() { return groupBuckets; }
+        public void setGroupBuckets(int v) { this.groupBuckets = v; }
     }
 
     /** One shop: its platform, the secret(s) its webhooks are signed with, and its API. */

@@ -46,6 +46,8 @@ class BrokerPropertiesTest {
             assertThat(e.isAutoDeleteQueues()).as(match).isEqualTo(i.isAutoDeleteQueues()).isFalse();
             assertThat(e.isAutoDeleteAddresses()).as(match).isEqualTo(i.isAutoDeleteAddresses()).isFalse();
             assertThat(e.getIDCacheSize()).as(match).isEqualTo(i.getIDCacheSize());
+            assertThat(e.getDefaultGroupBuckets()).as(match).isEqualTo(i.getDefaultGroupBuckets()).isEqualTo(1024);
+            assertThat(e.isDefaultGroupRebalance()).as(match).isEqualTo(i.isDefaultGroupRebalance()).isFalse();
         }
         // The order status queues: last-value keyed by orderKey, non-destructive, discarded on expiry, never
         // auto-deleted, on both brokers (the external one creates them on the first write).
