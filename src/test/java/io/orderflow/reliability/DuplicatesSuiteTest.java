@@ -21,8 +21,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -34,8 +32,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -238,17 +234,8 @@ class DuplicatesSuiteTest {
                 .replace("\"amount\": 2000", "\"amount\": 59700").replace("\"amount_received\": 2000", "\"amount_received\": 59700")
                 .replace("evt_000000000000000000000000", "evt_dup" + id).replace("pi_000000000000000000000000", "pi_dup" + id)
                 .getBytes(StandardCharsets.UTF_8);
-        long t = Instant.now().getEpochSecond();
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(STRIPE_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            mac.update((t + ".").getBytes(StandardCharsets.UTF_8));
-            String signature = "t=" + t + ",v1=" + java.util.HexFormat.of().formatHex(mac.doFinal(body));
-            return new Delivery("/webhooks/payment/stripe", body,
-                    Map.of("Content-Type", "application/json", "Stripe-Signature", signature));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return new Delivery("/webhooks/payment/stripe", body, Map.of("Content-Type", "application/json",
+                "Stripe-Signature", io.orderflow.support.Webhooks.stripeSignature(STRIPE_SECRET, body)));
     }
 
     private void count(List<Long> orders, Map<Long, Integer> erpOrders, Map<Long, Integer> mails) throws Exception {

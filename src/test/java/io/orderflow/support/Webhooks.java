@@ -50,6 +50,19 @@ public final class Webhooks {
         }
     }
 
+    /** Stripe's signature header value for the body signed now: {@code t=<seconds>,v1=<hex HMAC-SHA256 of "t.body">}. */
+    public static String stripeSignature(String secret, byte[] body) {
+        long t = java.time.Instant.now().getEpochSecond();
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            mac.update((t + ".").getBytes(StandardCharsets.UTF_8));
+            return "t=" + t + ",v1=" + java.util.HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static String hmacBase64(String secret, byte[] body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
