@@ -34,13 +34,32 @@ final class UnhealthySmtpServer implements AutoCloseable {
 
     private UnhealthySmtpServer(int port, boolean greetWith421) {
         this.greetWith421 = greetWith421;
-        try {
-            socket = new ServerSocket();
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        // The previous server on this port has just closed; on a busy machine its port was once still refused
+        // ("Address already in use") a moment later: try again for a bounded while (5 s).
+        ServerSocket bound = null;
+        long deadline = System.currentTimeMillis() + 5000;
+        while (bound == null) {
+            try {
+                ServerSocket candidate = new ServerSocket();
+                candidate.setReuseAddress(true);
+                try {
+                    candidate.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                    bound = candidate;
+                } catch (java.net.BindException inUse) {
+                    candidate.close();
+                    if (System.currentTimeMillis() > deadline) {
+                        throw inUse;
+                    }
+                    Thread.sleep(100);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
+        socket = bound;
         Thread acceptor = new Thread(this::accept, "smtp-in-trouble-" + port);
         acceptor.setDaemon(true);
         acceptor.start();
