@@ -38,12 +38,13 @@ public class ShopApi {
      * {@code channel} and {@code channelType} (the platform, which picks the mapping).
      */
     public void fetchOrder(Exchange exchange) throws IOException, InterruptedException {
-        if (!hasApi(exchange)) {
+        String channelId = channelIdOf(exchange);
+        Channel settings = properties.getChannels().get(channelId);
+        if (settings != null && !hasApi(settings)) {
             // A channel without api.base-url cannot be asked: the order is "not known yet" and the gate waits for its
             // webhook (a payment that overtook its order, e.g. redelivered first after a restart), re-checking until
             // the unpaid deadline, as when the shop itself does not know the order yet (docs/payment-gate.md).
-            Channel settings = properties.getChannels().get(channelIdOf(exchange));
-            exchange.setVariable("channel", channelIdOf(exchange));
+            exchange.setVariable("channel", channelId);
             exchange.setVariable("channelType", platforms.forType(settings.getType()).name());
             exchange.getMessage().setBody("");
             return;
@@ -83,10 +84,8 @@ public class ShopApi {
         }
     }
 
-    /** Whether the order's channel is configured with a shop API (a missing channel is refused by channelOf). */
-    private boolean hasApi(Exchange exchange) {
-        Channel channel = properties.getChannels().get(channelIdOf(exchange));
-        return channel == null || (channel.getApi().getBaseUrl() != null && !channel.getApi().getBaseUrl().isBlank());
+    private static boolean hasApi(Channel channel) {
+        return channel.getApi().getBaseUrl() != null && !channel.getApi().getBaseUrl().isBlank();
     }
 
     private static String channelIdOf(Exchange exchange) {
@@ -100,7 +99,7 @@ public class ShopApi {
         if (channel == null) {
             throw new UnprocessableEventException("no channel " + channelId + " is configured");
         }
-        if (channel.getApi().getBaseUrl() == null || channel.getApi().getBaseUrl().isBlank()) {
+        if (!hasApi(channel)) {
             throw new UnprocessableEventException("orderflow.channels." + channelId + ".api.base-url is not configured");
         }
         return new ShopChannel(channelId, channel);
