@@ -1,7 +1,9 @@
 package io.orderflow.broker;
 
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.LoggerContextListener;
 import ch.qos.logback.classic.turbo.TurboFilter;
+import ch.qos.logback.core.spi.ContextAwareBase;
 import ch.qos.logback.core.spi.FilterReply;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -57,16 +59,57 @@ public class DuplicateDeliveries implements ActiveMQServerMessagePlugin {
         }
     }
 
-    /** Drops Artemis's AMQ222059 WARN (it dumps the message); the INFO line above replaces it. */
+    /**
+     * Drops Artemis's AMQ222059 WARN (it dumps the message); the INFO line above replaces it. A logging reset (Spring
+     * Boot re-initialises logback when an application context starts, a logback configuration reload does too) clears
+     * the turbo filters, so a reset-resistant listener puts the filter back at once: there is no window in which a
+     * running broker's duplicate is dumped to the log.
+     */
     private static void silenceArtemisDuplicateWarning() {
-        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
-            return;
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            silenceArtemisDuplicateWarning(context);
         }
-        boolean present = context.getTurboFilterList().stream().anyMatch(f -> f instanceof ArtemisDuplicateFilter);
-        if (!present) {
+    }
+
+    static void silenceArtemisDuplicateWarning(LoggerContext context) {
+        synchronized (context) {
+            addFilterIfAbsent(context);
+            if (context.getCopyOfListenerList().stream().noneMatch(l -> l instanceof KeepFilterOnReset)) {
+                context.addListener(new KeepFilterOnReset());
+            }
+        }
+    }
+
+    private static void addFilterIfAbsent(LoggerContext context) {
+        if (context.getTurboFilterList().stream().noneMatch(f -> f instanceof ArtemisDuplicateFilter)) {
             ArtemisDuplicateFilter filter = new ArtemisDuplicateFilter();
             filter.start();
             context.addTurboFilter(filter);
+        }
+    }
+
+    /** Re-adds the filter after logback's reset cleared the turbo filters (logback calls onReset after that). */
+    static final class KeepFilterOnReset extends ContextAwareBase implements LoggerContextListener {
+        @Override
+        public boolean isResetResistant() {
+            return true;
+        }
+
+        @Override
+        public void onReset(LoggerContext context) {
+            addFilterIfAbsent(context);
+        }
+
+        @Override
+        public void onStart(LoggerContext context) {
+        }
+
+        @Override
+        public void onStop(LoggerContext context) {
+        }
+
+        @Override
+        public void onLevelChange(ch.qos.logback.classic.Logger logger, ch.qos.logback.classic.Level level) {
         }
     }
 
