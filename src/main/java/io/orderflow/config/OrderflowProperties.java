@@ -413,7 +413,16 @@ public class OrderflowProperties {
         private MethodPolicy defaultPolicy = new MethodPolicy();
         /** Orders to hold for a person before release (docs/payment-gate.md, "Review rules"); first match wins. */
         private List<ReviewRuleSettings> reviewRules = new ArrayList<>();
+        /**
+         * Payment gate consumers: different orders' events are decided in parallel (each waits for its state read and
+         * its transaction's journal write); one order's events stay one at a time, in order (message group = order
+         * key), so its state is read after the previous event's commit.
+         */
+        @Min(1)
+        private int concurrentConsumers = 4;
 
+        public int getConcurrentConsumers() { return concurrentConsumers; }
+        public void setConcurrentConsumers(int v) { this.concurrentConsumers = v; }
         public java.time.Duration getRecheckInterval() { return recheckInterval; }
         public void setRecheckInterval(java.time.Duration v) { this.recheckInterval = v; }
         public java.time.Duration getUnpaidDeadline() { return unpaidDeadline; }

@@ -29,6 +29,10 @@ public class NotificationConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(NotificationConfiguration.class);
 
+    static {
+        MailStreamProviderSetting.apply();
+    }
+
     @Bean
     NotifySwitch notifySwitch(NotificationProperties settings) {
         List<String> problems = new ArrayList<>();

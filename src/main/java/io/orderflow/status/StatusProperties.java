@@ -3,10 +3,13 @@ package io.orderflow.status;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+
+import jakarta.validation.constraints.Min;
 import java.util.List;
 import java.util.Map;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -46,6 +49,12 @@ public class StatusProperties {
     /** Most orders one listing answers. */
     private int maxListSize = 500;
     /**
+     * Order-status consumers: different orders' status events are folded in parallel; one order's events one at a
+     * time, in order (message group = order key), so each fold reads the status the previous one wrote.
+     */
+    @Min(1)
+    private int concurrentConsumers = 2;
+    /**
      * Which output of which stage is a status event, one row each (queue, kind, stage, type, fields, headers,
      * variables); progress rows rank in table order. The rows ship in application.yml; a list is replaced as a whole.
      */
@@ -64,6 +73,8 @@ public class StatusProperties {
     public void setStuckCheckInterval(Duration stuckCheckInterval) { this.stuckCheckInterval = stuckCheckInterval; }
     public List<String> getFinishedStages() { return finishedStages; }
     public void setFinishedStages(List<String> finishedStages) { this.finishedStages = finishedStages; }
+    public int getConcurrentConsumers() { return concurrentConsumers; }
+    public void setConcurrentConsumers(int v) { this.concurrentConsumers = v; }
     public int getMaxListSize() { return maxListSize; }
     public void setMaxListSize(int maxListSize) { this.maxListSize = maxListSize; }
     public List<StageRow> getStages() { return stages; }
