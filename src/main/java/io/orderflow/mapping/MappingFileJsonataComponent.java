@@ -1,11 +1,7 @@
 package io.orderflow.mapping;
 
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.util.HashMap;
 import java.util.Map;
 
 import com.dashjoin.jsonata.Jsonata;
@@ -19,37 +15,36 @@ import org.apache.camel.component.jsonata.JsonataInputOutputType;
 import org.apache.camel.support.ExchangeHelper;
 
 /**
- * Camel's {@code jsonata:} component (the routes' mappings: normalise-shop-order, normalise-payment, the gate's shop
- * order fetch), with each mapping file compiled once and compiled again only when the file changes (modification
- * time or size): the stock endpoint reads and parses the mapping on every exchange, which was a sixth of the stages'
- * CPU per order (issue 13, docs/performance.md). Integrators still edit mappings/ without a restart. Options, input
- * and output behave as in Camel's endpoint; a mapping named by the CamelJsonataResourceUri header
- * (allowTemplateFromHeader) and resources that are not files take Camel's own path, uncached. Compiled expressions
- * are kept per thread: the JSONata evaluator keeps evaluation state on the expression object.
+ * Camel's {@code jsonata:} component (the routes' mappings: normalise-shop-order, normalise-payment,
+ * normalise-shipment, the gate's shop order fetch) reading mapping files through {@link JsonataMappingFiles}: the
+ * file's text is kept until the file changes (the stock endpoint reads the resource on every exchange) and each
+ * exchange evaluates an expression parsed for it (a parsed expression reused gets slower with every use: see
+ * JsonataMappingFiles). Integrators still edit mappings/ without a restart. Options, input and output behave as in
+ * Camel's endpoint; a mapping named by the CamelJsonataResourceUri header (allowTemplateFromHeader) and resources
+ * that are not files take Camel's own path.
  */
-public class CompiledJsonataComponent extends JsonataComponent {
+public class MappingFileJsonataComponent extends JsonataComponent {
 
-    private static final ThreadLocal<Map<String, Compiled>> COMPILED = ThreadLocal.withInitial(HashMap::new);
-
-    private record Compiled(long modified, long size, Jsonata expression) {
-    }
+    private final JsonataMappingFiles files = new JsonataMappingFiles();
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         JsonataEndpoint stock = (JsonataEndpoint) super.createEndpoint(uri, remaining, parameters);
-        CompiledEndpoint endpoint = new CompiledEndpoint(uri, this, stock.getResourceUri(), getFrameBinding());
+        MappingFileEndpoint endpoint = new MappingFileEndpoint(uri, this, stock.getResourceUri(), getFrameBinding(), files);
         endpoint.setContentCache(stock.isContentCache());
         endpoint.setAllowTemplateFromHeader(stock.isAllowTemplateFromHeader());
         return endpoint;
     }
 
-    static final class CompiledEndpoint extends JsonataEndpoint {
+    static final class MappingFileEndpoint extends JsonataEndpoint {
 
         private final ObjectMapper json = new ObjectMapper();
+        private final JsonataMappingFiles files;
 
-        CompiledEndpoint(String uri, JsonataComponent component, String resourceUri,
-                org.apache.camel.component.jsonata.JsonataFrameBinding frameBinding) {
+        MappingFileEndpoint(String uri, JsonataComponent component, String resourceUri,
+                org.apache.camel.component.jsonata.JsonataFrameBinding frameBinding, JsonataMappingFiles files) {
             super(uri, component, resourceUri, frameBinding);
+            this.files = files;
         }
 
         @Override
@@ -60,7 +55,7 @@ public class CompiledJsonataComponent extends JsonataComponent {
                 super.onExchange(exchange);
                 return;
             }
-            Jsonata expression = expression(file);
+            Jsonata expression = files.expression(file);
             Object input = getInputType() == JsonataInputOutputType.JsonString
                     ? json.readValue(exchange.getIn().getBody(InputStream.class), Object.class)
                     : json.convertValue(exchange.getIn().getBody(), Object.class);
@@ -78,21 +73,6 @@ public class CompiledJsonataComponent extends JsonataComponent {
         private Path file() {
             String uri = getResourceUri();
             return uri != null && uri.startsWith("file:") ? Path.of(uri.substring("file:".length())) : null;
-        }
-
-        private Jsonata expression(Path file) throws java.io.IOException {
-            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-            long modified = attributes.lastModifiedTime().toMillis();
-            String key = file.toString();
-            Compiled known = COMPILED.get().get(key);
-            if (known != null && known.modified() == modified && known.size() == attributes.size()) {
-                return known.expression();
-            }
-            // As Camel's endpoint reads it: lines joined with \n.
-            String text = String.join("\n", Files.readAllLines(file, StandardCharsets.UTF_8));
-            Jsonata expression = Jsonata.jsonata(text);
-            COMPILED.get().put(key, new Compiled(modified, attributes.size(), expression));
-            return expression;
         }
     }
 }
