@@ -159,6 +159,11 @@ public class NotificationProperties {
         /** The sender number (E.164) or alphanumeric sender id; or messaging-service-sid instead. */
         private String from;
         private String messagingServiceSid;
+        /**
+         * Requests per second to Twilio's Messages API from this instance (every SMS is one). With an SMS per order
+         * (order-confirmed) this caps the notify stage at this many orders per second (docs/performance.md); Twilio
+         * queues what it accepts and sends at the sender's own rate, so raise it with your account's allowance.
+         */
         @Min(1)
         private int maxRequestsPerSecond = 10;
         /** Longest wait for Twilio's answer to one message (slower: the attempt fails and the broker redelivers). */

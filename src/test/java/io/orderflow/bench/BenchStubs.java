@@ -19,11 +19,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import jakarta.mail.internet.MimeMessage;
 
 /**
  * The benchmark's downstream systems, in a process of their own (so their CPU is not the connector's):
@@ -40,7 +37,7 @@ import jakarta.mail.internet.MimeMessage;
  * {@code Idempotency-Key}); {@code --ship-delay-ms} after a new fulfilment order it reports the whole order shipped in
  * one package by a signed webhook to {@code --connector-port} (retried like a WMS would, on anything but 200);</li>
  * <li>{@code /twilio/2010-04-01/Accounts/{sid}/Messages.json}: Twilio's Messages API (201, queued);</li>
- * <li>SMTP on {@code --smtp-port} (GreenMail);</li>
+ * <li>SMTP on {@code --smtp-port} ({@link SmtpSink}: every mail kept with its arrival time);</li>
  * <li>{@code GET /stats}: what arrived, per order (ERP orders created and submitted with the submit's receipt time, mails,
  * SMS), for the driver's exactly-once check.</li>
  * </ul>
@@ -61,7 +58,7 @@ public final class BenchStubs {
     private final Map<String, String> customers = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> sms = new ConcurrentHashMap<>();
     private final Map<String, BigDecimal> reserved = new ConcurrentHashMap<>();
-    private GreenMail smtp;
+    private SmtpSink smtp;
     // WMS, shipments and write-back, per order number: {created, firstCreatedMs, shipmentSentMs, shipmentAnswered}
     private final Map<String, long[]> fulfilments = new ConcurrentHashMap<>();
     private final Map<String, String> fulfilmentIds = new ConcurrentHashMap<>();
@@ -69,7 +66,6 @@ public final class BenchStubs {
     private final Map<String, AtomicLong> shopCompleted = new ConcurrentHashMap<>();
     private final Map<String, String> deliveryNoteByTracking = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> deliveryNotes = new ConcurrentHashMap<>();
-    private final java.util.List<long[]> mailSeen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     private final java.util.concurrent.ScheduledExecutorService shipper = Executors.newScheduledThreadPool(4);
     private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
             .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
@@ -81,15 +77,18 @@ public final class BenchStubs {
     }
 
     public static void main(String[] args) throws Exception {
+        // TCP_NODELAY on the stub server's connections. Without it every answer on a kept-alive connection (the
+        // connector's HTTP client reuses them) waited ~40 ms: the JDK server writes headers and body separately, Nagle
+        // holds the body until the headers are acknowledged, and the client delays that ACK. Measured 44 ms vs
+        // 1.4-2.3 ms per request; a real ERP behind nginx or gunicorn sets TCP_NODELAY itself (docs/performance.md).
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         Map<String, String> options = Bench.options(args);
         int port = Integer.parseInt(options.getOrDefault("port", "18101"));
         int smtpPort = Integer.parseInt(options.getOrDefault("smtp-port", "18102"));
         BenchStubs stubs = new BenchStubs(Long.parseLong(options.getOrDefault("erp-latency-ms", "0")));
-        stubs.smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", "smtp"));
-        stubs.smtp.start();
+        stubs.smtp = new SmtpSink(smtpPort);
         stubs.shipDelayMs = Long.parseLong(options.getOrDefault("ship-delay-ms", "200"));
         stubs.connectorPort = Integer.parseInt(options.getOrDefault("connector-port", "0"));
-        stubs.shipper.scheduleWithFixedDelay(stubs::stampMails, 20, 20, java.util.concurrent.TimeUnit.MILLISECONDS);
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 512);
         server.setExecutor(Executors.newFixedThreadPool(64));
         server.createContext("/erp/api/resource/", stubs::erp);
@@ -364,20 +363,6 @@ public final class BenchStubs {
         });
     }
 
-    /** Receipt times of mails: GreenMail keeps no arrival time, so new messages are stamped when first seen. */
-    private void stampMails() {
-        try {
-            int known = mailSeen.size();
-            MimeMessage[] messages = smtp.getReceivedMessages();
-            long now = System.currentTimeMillis();
-            for (int i = known; i < messages.length; i++) {
-                mailSeen.add(new long[] {now});
-            }
-        } catch (RuntimeException e) {
-            e.printStackTrace();
-        }
-    }
-
     private void shopOrder(HttpExchange exchange) throws IOException {
         try (exchange) {
             shopRequests.incrementAndGet();
@@ -436,16 +421,16 @@ public final class BenchStubs {
             perReference.forEach((reference, c) -> orders.putArray(reference).add(c[0]).add(c[1]).add(c[2]));
             ObjectNode mails = stats.putObject("mails");
             ObjectNode shippedMails = stats.putObject("shippedMails");
-            MimeMessage[] received = smtp.getReceivedMessages();
-            for (int i = 0; i < received.length; i++) {
-                String subject = String.valueOf(received[i].getSubject());
+            java.util.List<SmtpSink.Mail> received = smtp.mails();
+            for (SmtpSink.Mail mail : received) {
+                String subject = String.valueOf(mail.subject());
                 Matcher number = NUMBER.matcher(subject);
                 String key = number.find() ? number.group(1) : "?";
-                if (subject.contains("shipped")) {   // {count, first seen at}
+                if (subject.contains("shipped")) {   // {count, first received at}
                     ArrayNode entry = shippedMails.has(key) ? (ArrayNode) shippedMails.get(key) : shippedMails.putArray(key).add(0).add(0);
                     entry.set(0, entry.numberNode(entry.get(0).asLong() + 1));
                     if (entry.get(1).asLong() == 0) {
-                        entry.set(1, entry.numberNode(i < mailSeen.size() ? mailSeen.get(i)[0] : System.currentTimeMillis()));
+                        entry.set(1, entry.numberNode(mail.receivedAtMs()));
                     }
                 } else {
                     mails.put(key, mails.path(key).asLong() + 1);
@@ -462,8 +447,6 @@ public final class BenchStubs {
             ObjectNode delivered = stats.putObject("deliveryNotes");
             deliveryNotes.forEach((k, v) -> delivered.put(k, v.get()));
             send(exchange, 200, stats.toString());
-        } catch (jakarta.mail.MessagingException e) {
-            send(exchange, 500, "{}");
         }
     }
 
