@@ -490,10 +490,30 @@ class FulfilmentAndNotifyOutageSuiteTest {
         twilio.stop();
     }
 
+    /**
+     * GreenMail on the suite's SMTP port. Right after a troubled server on that port closed, the bind was once refused
+     * ("Address already in use", CI 2026-11-30): tried again, a new instance each time, for a bounded 10 s.
+     */
     private static GreenMail smtpUp() {
-        GreenMail server = new GreenMail(new ServerSetup(SMTP_PORT, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        server.start();
-        return server;
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (true) {
+            GreenMail server = new GreenMail(new ServerSetup(SMTP_PORT, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+            try {
+                server.start();
+                return server;
+            } catch (IllegalStateException notBound) {
+                server.stop();
+                if (System.currentTimeMillis() > deadline) {
+                    throw notBound;
+                }
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw notBound;
+                }
+            }
+        }
     }
 
     /** A (new) WMS on the same port; the fulfilment orders it remembers (WMS_STATE) survive its restarts. */

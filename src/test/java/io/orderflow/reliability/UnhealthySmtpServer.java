@@ -23,6 +23,7 @@ final class UnhealthySmtpServer implements AutoCloseable {
     private final boolean greetWith421;
     private final List<Socket> held = new CopyOnWriteArrayList<>();
     final AtomicInteger connections = new AtomicInteger();
+    private final Thread acceptor;
 
     static UnhealthySmtpServer unavailable(int port) {
         return new UnhealthySmtpServer(port, true);
@@ -60,7 +61,7 @@ final class UnhealthySmtpServer implements AutoCloseable {
             }
         }
         socket = bound;
-        Thread acceptor = new Thread(this::accept, "smtp-in-trouble-" + port);
+        acceptor = new Thread(this::accept, "smtp-in-trouble-" + port);
         acceptor.setDaemon(true);
         acceptor.start();
     }
@@ -84,15 +85,24 @@ final class UnhealthySmtpServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops listening and drops the held connections, and returns only when the port is free for the next server:
+     * the JDK defers closing a listening socket while a thread is blocked in accept() on it, so the acceptor is waited
+     * for; held connections are reset (SO_LINGER 0), not closed gracefully, so none lingers on the port.
+     */
     @Override
     public void close() {
         try {
             socket.close();
             for (Socket connection : held) {
+                connection.setSoLinger(true, 0);
                 connection.close();
             }
+            acceptor.join(5000);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
