@@ -123,6 +123,7 @@ public final class Bench {
         double[] idle0 = cpuAndIo();
         Thread.sleep(5000);
         result.put("idleCpuMsPerSecond", (cpuAndIo()[0] - idle0[0]) * 1000 / 5);
+        long heapBeforeKb = heapAfterGcKb();
 
         // Baseline: the same order webhooks, against the endpoint that answers without the broker.
         int baselineRequests = intOption("baseline-requests", orders);
@@ -206,6 +207,15 @@ public final class Bench {
         measured.put("erpRequestsPerOrder", stats.path("erpRequests").asDouble() / (warmup + orders));
         measured.put("shopApiRequests", stats.path("shopRequests").asLong());
         result.put("peakRssMb", peakRssKb() / 1024.0);
+        // Heap after a full GC, before the run and after it: what the orders of the run left on the connector's heap
+        // (their state on the broker, the duplicate-id caches filling up to their bounds). Settled first: status
+        // events may still be folded after the last effect reached the stubs.
+        Thread.sleep(5000);
+        long heapAfterKb = heapAfterGcKb();
+        if (heapBeforeKb > 0 && heapAfterKb > 0) {
+            measured.put("heapAfterGcBeforeMb", heapBeforeKb / 1024.0).put("heapAfterGcAfterMb", heapAfterKb / 1024.0)
+                    .put("heapBytesPerOrderKept", (heapAfterKb - heapBeforeKb) * 1024.0 / orders);
+        }
         result.put("cpuMsPerRequestRatioWebhookToBaseline",
                 (cpuSeconds * 1000 / orders) / 2 / Math.max(0.001, base.path("cpuMsPerRequest").asDouble()));
 
@@ -292,6 +302,9 @@ public final class Bench {
                 {"bytes written per order (/proc io)", String.format("%.0f", run.path("writtenBytesPerOrder").asDouble())},
                 {"connector CPU when idle, ms per second", String.format("%.0f", result.path("idleCpuMsPerSecond").asDouble())},
                 {"peak RSS MB", String.format("%.0f", result.path("peakRssMb").asDouble())},
+                {"heap after full GC before / after the run MB, bytes per order kept", String.format("%.0f / %.0f, %.0f",
+                        run.path("heapAfterGcBeforeMb").asDouble(), run.path("heapAfterGcAfterMb").asDouble(),
+                        run.path("heapBytesPerOrderKept").asDouble())},
                 {"start to ready ms", result.path("startToReadyMs").asText()},
                 {"effects (orders with not exactly one of each effect)", result.path("effects").path("problems").asText()
                         + " of " + result.path("effects").path("ordersExpected").asText()},
@@ -574,6 +587,25 @@ public final class Bench {
             written = -1;
         }
         return new double[] {ticks / 100.0, written};
+    }
+
+    /** The connector's used heap after a full GC ({@code jcmd GC.run}, then {@code GC.heap_info}); 0 if jcmd fails. */
+    private long heapAfterGcKb() {
+        try {
+            String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+            String pid = String.valueOf(connector.pid());
+            new ProcessBuilder(jcmd, pid, "GC.run").redirectErrorStream(true).start().waitFor();
+            Process info = new ProcessBuilder(jcmd, pid, "GC.heap_info").redirectErrorStream(true).start();
+            String text = new String(info.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            info.waitFor();
+            java.util.regex.Matcher used = java.util.regex.Pattern.compile("used (\\d+)K").matcher(text);
+            return used.find() ? Long.parseLong(used.group(1)) : 0;
+        } catch (IOException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
     }
 
     private long peakRssKb() throws IOException {
