@@ -123,7 +123,7 @@ public final class Bench {
         double[] idle0 = cpuAndIo();
         Thread.sleep(5000);
         result.put("idleCpuMsPerSecond", (cpuAndIo()[0] - idle0[0]) * 1000 / 5);
-        long heapBeforeKb = heapAfterGcKb();
+        long heapBeforeKb = heapAfterGcKb("before");
 
         // Baseline: the same order webhooks, against the endpoint that answers without the broker.
         int baselineRequests = intOption("baseline-requests", orders);
@@ -211,7 +211,7 @@ public final class Bench {
         // (their state on the broker, the duplicate-id caches filling up to their bounds). Settled first: status
         // events may still be folded after the last effect reached the stubs.
         Thread.sleep(5000);
-        long heapAfterKb = heapAfterGcKb();
+        long heapAfterKb = heapAfterGcKb("after");
         if (heapBeforeKb > 0 && heapAfterKb > 0) {
             measured.put("heapAfterGcBeforeMb", heapBeforeKb / 1024.0).put("heapAfterGcAfterMb", heapAfterKb / 1024.0)
                     .put("heapBytesPerOrderKept", (heapAfterKb - heapBeforeKb) * 1024.0 / orders);
@@ -589,12 +589,16 @@ public final class Bench {
         return new double[] {ticks / 100.0, written};
     }
 
-    /** The connector's used heap after a full GC ({@code jcmd GC.run}, then {@code GC.heap_info}); 0 if jcmd fails. */
-    private long heapAfterGcKb() {
+    /**
+     * The connector's used heap after a full GC ({@code jcmd GC.run}, then {@code GC.heap_info}); 0 if jcmd fails. The
+     * class histogram of the live heap goes to {@code heap-histogram-<when>.txt} in the work directory.
+     */
+    private long heapAfterGcKb(String when) {
         try {
             String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
             String pid = String.valueOf(connector.pid());
-            new ProcessBuilder(jcmd, pid, "GC.run").redirectErrorStream(true).start().waitFor();
+            new ProcessBuilder(jcmd, pid, "GC.class_histogram").redirectErrorStream(true)
+                    .redirectOutput(workDir.resolve("heap-histogram-" + when + ".txt").toFile()).start().waitFor();
             Process info = new ProcessBuilder(jcmd, pid, "GC.heap_info").redirectErrorStream(true).start();
             String text = new String(info.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             info.waitFor();
