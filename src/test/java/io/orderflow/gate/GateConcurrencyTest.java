@@ -55,6 +55,11 @@ class GateConcurrencyTest {
     @Test
     void manyOrdersDecidedInParallelAreEachReleasedOnceWithTheirPaymentAndARepeatChangesNothing() throws Exception {
         GateTestSupport gate = new GateTestSupport(port, jms, new Broker(embeddedBroker));
+        // The listener container opens its 4 consumers from its own threads, shortly after the context has started.
+        long consumersBy = System.currentTimeMillis() + 10_000;
+        while (gate.broker.queue("orderflow.order.events").getConsumerCount() < 4 && System.currentTimeMillis() < consumersBy) {
+            Thread.sleep(50);
+        }
         assertThat(gate.broker.queue("orderflow.order.events").getConsumerCount()).isEqualTo(4);
         long base = 7_300_000_000_000L + (System.currentTimeMillis() % 1_000_000) * 100;
         long now = System.currentTimeMillis() / 1000;
