@@ -17,8 +17,9 @@ import com.dashjoin.jsonata.Jsonata;
  * <p>
  * Why not keep the parsed expression: the JSONata evaluator (com.dashjoin:jsonata 0.9.9) keeps state from each
  * evaluation on the expression object, and an expression evaluated again and again gets slower without bound —
- * measured on woocommerce-order-to-canonical.jsonata: 0.25 ms per evaluation parsed fresh, 2.8 ms on the first 500
- * uses of one parsed expression, 100 ms after 4,500 (scripts/bench-mappings, docs/performance.md). That was the
+ * measured on woocommerce-order-to-canonical.jsonata with scripts/bench-mappings: 0.96 ms per evaluation on the first
+ * 150 uses of one parsed expression, 44 ms on uses 1,350-1,500, against 0.26-0.45 ms parsed fresh every time
+ * (docs/performance.md). That was the
  * connector's largest per-order cost, growing with every order since start. It is also not documented as safe to
  * share between threads; a fresh expression is never shared.
  */
