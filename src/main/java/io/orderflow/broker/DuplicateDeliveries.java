@@ -60,10 +60,11 @@ public class DuplicateDeliveries implements ActiveMQServerMessagePlugin {
     }
 
     /**
-     * Drops Artemis's AMQ222059 WARN (it dumps the message); the INFO line above replaces it. A logging reset (Spring
-     * Boot re-initialises logback when an application context starts, a logback configuration reload does too) clears
-     * the turbo filters, so a reset-resistant listener puts the filter back at once: there is no window in which a
-     * running broker's duplicate is dumped to the log.
+     * Drops Artemis's AMQ222059 WARN (it dumps the message); the INFO line above replaces it. A logback reset (a
+     * configuration reload) clears the turbo filters, so a reset-resistant listener puts the filter back at once. A
+     * logback stop (Spring Boot stops and resets logback when it initialises logging for an application context)
+     * removes that listener too; the filter is added again when the context's broker builds this plugin, so with
+     * several contexts in one JVM (tests) another context's broker can log AMQ222059 in that moment.
      */
     private static void silenceArtemisDuplicateWarning() {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {

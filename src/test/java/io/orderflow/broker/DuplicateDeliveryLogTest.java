@@ -52,7 +52,12 @@ class DuplicateDeliveryLogTest {
                 && line.contains(eventId)).toList();
         assertThat(repeats).hasSize(2).allSatisfy(line -> assertThat(line).contains("INFO")
                 .contains("orderflow.intake.shop").contains(eventId).doesNotContain("hostmail"));
-        assertThat(output.getOut()).doesNotContain("AMQ222059").doesNotContain("bob.norman@hostmail.com");
+        // No broker warning dumping this delivery (its dump names the duplicate id: _AMQ_DUPL_ID=...<eventId>). Other
+        // contexts cached in this JVM run brokers of their own, and Spring's logging re-initialisation for this context
+        // (LogbackLoggingSystem stops and resets logback) drops the filter until this context's broker adds it again:
+        // their duplicates in that moment are not this test's subject.
+        assertThat(output.getOut()).doesNotContain("_AMQ_DUPL_ID=shopify:test-shopify:orders/create:" + eventId)
+                .doesNotContain("bob.norman@hostmail.com");
         assertThat(meters.get("orderflow.duplicates.suppressed").tag("address", "orderflow.intake.shop")
                 .tag("channel", "test-shopify").counter().count()).isEqualTo(2.0);
     }
